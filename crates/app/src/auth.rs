@@ -1,0 +1,192 @@
+//! Sign-in: argon2id password hashes, and session tokens of which only a SHA-256 is stored.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use spil_domain::access::Actor;
+use spil_domain::org::Role;
+use spil_store::org::UserRow;
+use spil_store::{org, sessions, StoreError};
+
+use crate::{now_micros, App, AppError, AppResult};
+
+/// Browser sessions and API tokens differ only in lifetime and in how they travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    fn key(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+
+    fn lifetime_micros(self) -> i64 {
+        const HOUR: i64 = 3_600_000_000;
+        match self {
+            SessionKind::Web => 8 * HOUR,
+            SessionKind::Api => 12 * HOUR,
+        }
+    }
+}
+
+/// A signed-in account.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub actor: Actor,
+    pub display_name: String,
+    /// The synchroniser token that every form of this session must carry.
+    pub csrf_token: String,
+}
+
+/// What sign-in hands out: the secret goes to the client and is never stored.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub session: Session,
+}
+
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub(crate) fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub(crate) fn actor_of(user: &UserRow) -> AppResult<Actor> {
+    let role = Role::parse(&user.role)
+        .map_err(|_| AppError::Store(StoreError::Corrupt(format!("user {} has unknown role {}", user.id, user.role))))?;
+    Ok(Actor {
+        user_id: user.id.clone(),
+        username: user.username.clone(),
+        role,
+        municipality_id: user.municipality_id.clone(),
+        team_id: user.team_id.clone(),
+    })
+}
+
+impl App {
+    /// Check the password and open a session. Unknown users cost the same time as known
+    /// ones, so the answer does not tell which usernames exist.
+    pub async fn sign_in(&self, username: &str, password: &str, kind: SessionKind) -> AppResult<Issued> {
+        let username = username.trim().to_lowercase();
+        let user = {
+            let mut conn = self.store().reader().await?;
+            org::user_by_username(&mut conn, &username).await?
+        };
+        let stored_hash = user
+            .as_ref()
+            .filter(|u| u.active == 1)
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| dummy_hash().to_owned());
+        let password = password.to_owned();
+        let valid = tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let user = match user {
+            Some(user) if valid && user.active == 1 => user,
+            _ => return Err(AppError::BadCredentials),
+        };
+        let actor = actor_of(&user)?;
+        let token = random_token();
+        let csrf_token = random_token();
+        let now = now_micros();
+        let expires_at = now + kind.lifetime_micros();
+        let mut tx = self.store().begin().await?;
+        sessions::insert(&mut tx, &token_hash(&token), &user.id, kind.key(), &csrf_token, now, expires_at).await?;
+        spil_store::commit(tx).await?;
+        Ok(Issued {
+            token,
+            expires_at: crate::micros_to_datetime(expires_at),
+            session: Session { actor, display_name: user.display_name, csrf_token },
+        })
+    }
+
+    /// The account behind a token, or `Unauthenticated`.
+    pub async fn authenticate(&self, token: &str, kind: SessionKind) -> AppResult<Session> {
+        if token.len() != 64 {
+            return Err(AppError::Unauthenticated);
+        }
+        let mut conn = self.store().reader().await?;
+        let found = sessions::find(&mut conn, &token_hash(token), kind.key(), now_micros()).await?;
+        let found = found.ok_or(AppError::Unauthenticated)?;
+        Ok(Session {
+            actor: actor_of(&found.user)?,
+            display_name: found.user.display_name,
+            csrf_token: found.csrf_token,
+        })
+    }
+
+    pub async fn sign_out(&self, token: &str) -> AppResult<()> {
+        let mut tx = self.store().begin().await?;
+        sessions::delete(&mut tx, &token_hash(token)).await?;
+        spil_store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// Remove expired sessions; run periodically by the server.
+    pub async fn purge_sessions(&self) -> AppResult<u64> {
+        let mut tx = self.store().begin().await?;
+        let n = sessions::purge_expired(&mut tx, now_micros()).await?;
+        spil_store::commit(tx).await?;
+        Ok(n)
+    }
+}
+
+/// A hash of a random password, verified against when the username is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() -> AppResult<()> {
+        let hash = hash_password("correct horse")?;
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("Correct horse", &hash));
+        assert!(!verify_password("correct horse", "not a hash"));
+        Ok(())
+    }
+
+    #[test]
+    fn the_dummy_hash_parses_so_unknown_users_cost_a_full_verification() {
+        assert!(PasswordHash::new(dummy_hash()).is_ok());
+        assert!(!verify_password("demo", dummy_hash()));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token());
+        assert_ne!(token_hash(&a), a);
+    }
+}

@@ -1,0 +1,325 @@
+//! Demo data: a region with two municipalities and their teams, five accounts, the example
+//! household of seed 001 (Bas, Ingrid, Milan and Fenna) and any number of synthetic
+//! households — all written through the same use cases as real work, journal included.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use spil_domain::org::Role;
+use spil_store::org;
+
+use crate::users::NewUserInput;
+use crate::views::*;
+use crate::{App, AppError, AppResult, Actor};
+
+pub const DEMO_PASSWORD: &str = "demo";
+const REGION: &str = "regio-achterhoek-demo";
+
+struct DemoTeam {
+    id: &'static str,
+    municipality: &'static str,
+    name: &'static str,
+}
+
+const TEAMS: &[DemoTeam] = &[
+    DemoTeam { id: "team-aalten-noord", municipality: "gm0197", name: "Sociaal team Aalten-Noord" },
+    DemoTeam { id: "team-aalten-zuid", municipality: "gm0197", name: "Sociaal team Aalten-Zuid" },
+    DemoTeam { id: "team-winterswijk", municipality: "gm0294", name: "Sociaal team Winterswijk" },
+];
+
+/// (username, name, role, team name or municipality)
+const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
+    ("anne", "Anne de Vries", Role::Professional, "Sociaal team Aalten-Noord"),
+    ("bram", "Bram Kuipers", Role::Professional, "Sociaal team Aalten-Zuid"),
+    ("chris", "Chris Wolters", Role::Coordinator, "Sociaal team Aalten-Noord"),
+    ("fatima", "Fatima El Amrani", Role::PrivacyOfficer, "gm0197"),
+    ("gert", "Gert Hoffman", Role::Professional, "Sociaal team Winterswijk"),
+    ("dewi", "Dewi Sarmo", Role::Professional, "Sociaal team Aalten-Noord"),
+    ("emre", "Emre Yilmaz", Role::Professional, "Sociaal team Aalten-Zuid"),
+    ("hanna", "Hanna Lammers", Role::Professional, "Sociaal team Winterswijk"),
+];
+
+/// What `seed` made.
+#[derive(Debug, Clone, Default)]
+pub struct Seeded {
+    pub example_household_id: Option<String>,
+    pub households: usize,
+}
+
+impl App {
+    /// Fill a database with demo data. Refuses a database that holds accounts not made by
+    /// `spil demo`, so demo passwords never end up in real use. Running it again adds
+    /// synthetic households only.
+    pub async fn seed_demo(&self, synthetic: usize, progress: &(dyn Fn(u64) + Sync)) -> AppResult<Seeded> {
+        let mut seeded = Seeded::default();
+        let fresh = {
+            let mut conn = self.store().reader().await?;
+            let users = org::count_users(&mut conn).await?;
+            let demo_region = org::team(&mut conn, TEAMS[0].id).await?.is_some();
+            match (users, demo_region) {
+                (0, _) => true,
+                (_, true) => false,
+                _ => {
+                    return Err(AppError::conflict(
+                        "not_a_demo_database",
+                        "Deze database bevat echte accounts; demogegevens worden alleen in een lege database gezet.",
+                    ))
+                }
+            }
+        };
+        if fresh {
+            self.seed_organisation().await?;
+            seeded.example_household_id = Some(self.seed_example_household().await?);
+        }
+        let actors = self.demo_actors().await?;
+        let mut rng = StdRng::seed_from_u64(0x5e11 ^ synthetic as u64);
+        for i in 0..synthetic {
+            self.seed_synthetic(&actors, &mut rng).await?;
+            progress(i as u64 + 1);
+        }
+        seeded.households = synthetic;
+        Ok(seeded)
+    }
+
+    async fn seed_organisation(&self) -> AppResult<()> {
+        let mut tx = self.store().begin().await?;
+        org::insert_region(&mut tx, REGION, "Regio Achterhoek (demo)").await?;
+        org::insert_municipality(&mut tx, "gm0197", REGION, "Aalten", "GM0197").await?;
+        org::insert_municipality(&mut tx, "gm0294", REGION, "Winterswijk", "GM0294").await?;
+        for team in TEAMS {
+            org::insert_team(&mut tx, team.id, team.municipality, team.name).await?;
+        }
+        spil_store::commit(tx).await?;
+        for (username, name, role, place) in ACCOUNTS {
+            let has_team = role.works_with_households();
+            self.add_user(
+                &NewUserInput {
+                    username,
+                    display_name: name,
+                    password: DEMO_PASSWORD,
+                    role: role.key(),
+                    team: has_team.then_some(*place),
+                    municipality_id: (!has_team).then_some(*place),
+                },
+                None,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn demo_actor(&self, username: &str) -> AppResult<Actor> {
+        let mut conn = self.store().reader().await?;
+        let user = org::user_by_username(&mut conn, username).await?.ok_or(AppError::NotFound)?;
+        crate::auth::actor_of(&user)
+    }
+
+    async fn demo_actors(&self) -> AppResult<Vec<Actor>> {
+        let mut actors = Vec::new();
+        for (username, _, role, _) in ACCOUNTS {
+            if role.works_with_households() {
+                actors.push(self.demo_actor(username).await?);
+            }
+        }
+        Ok(actors)
+    }
+
+    /// Seed 001: the family that first asked for help with debts, then with household help.
+    async fn seed_example_household(&self) -> AppResult<String> {
+        let anne = self.demo_actor("anne").await?;
+        let member = |given: &str, birth: &str, relation: &str, authority: bool| MemberInput {
+            given_name: given.into(),
+            family_name: "Hendriks".into(),
+            birth_date: birth.into(),
+            relation: relation.into(),
+            parental_authority: Some(authority),
+            ..MemberInput::default()
+        };
+        let today = crate::today();
+        let years_ago = |years: i32, month: u32, day: u32| {
+            chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - years, month, day)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        };
+        let mut bas = member("Bas", &years_ago(36, 3, 14), "parent", true);
+        bas.bsn = Some("111222333".into());
+        let created = self
+            .register(
+                &anne,
+                &RegistrationInput {
+                    route: "self".into(),
+                    question: "We hebben schulden: betalingsachterstanden en aanmaningen. We hebben geen overzicht meer en het geeft veel stress thuis.".into(),
+                    urgency: Some("soon".into()),
+                    household: Some(NewHouseholdInput {
+                        address: AddressInput {
+                            street: "Lindenlaan".into(),
+                            house_number: "12".into(),
+                            postcode: "7121 AB".into(),
+                            city: "Aalten".into(),
+                            buurt_code: Some("BU01970001".into()),
+                        },
+                        members: vec![
+                            bas,
+                            member("Ingrid", &years_ago(44, 6, 2), "parent", true),
+                            member("Milan", &years_ago(9, 1, 20), "child", false),
+                            member("Fenna", &years_ago(7, 2, 8), "child", false),
+                        ],
+                    }),
+                    ..RegistrationInput::default()
+                },
+            )
+            .await?;
+        let household_id = created.household_id;
+        self.set_team(
+            &anne,
+            &household_id,
+            &TeamInput {
+                regisseur: "anne".into(),
+                members: vec![TeamMemberInput { username: "dewi".into(), role: "schuldhulpverlener".into() }],
+            },
+        )
+        .await?;
+        self.set_status(&anne, &household_id, &StatusInput { status: "exploring".into() }).await?;
+        self.register(
+            &anne,
+            &RegistrationInput {
+                route: "self".into(),
+                question: "De schade-uitkering waarmee we de huishoudelijke hulp betaalden is op. We vragen huishoudelijke hulp aan.".into(),
+                household_id: Some(household_id.clone()),
+                ..RegistrationInput::default()
+            },
+        )
+        .await?;
+        self.register(
+            &anne,
+            &RegistrationInput {
+                route: "school".into(),
+                referrer: Some(ReferrerInput {
+                    name: Some("Juf Marieke".into()),
+                    organisation: Some("Basisschool De Klimop".into()),
+                    contact: Some("0543-123456".into()),
+                }),
+                question: "Milan is vaak moe en kan zich slecht concentreren; Fenna is nog niet zindelijk en heeft woedebuien. Wij maken ons zorgen.".into(),
+                urgency: Some("soon".into()),
+                household_id: Some(household_id.clone()),
+                ..RegistrationInput::default()
+            },
+        )
+        .await?;
+        Ok(household_id)
+    }
+
+    async fn seed_synthetic(&self, actors: &[Actor], rng: &mut StdRng) -> AppResult<()> {
+        const GIVEN: &[&str] = &[
+            "Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn", "Tess", "Noah", "Sara", "Liam", "Zoë", "Mohammed",
+            "Fatma", "Jan", "Anna", "Kees", "Wilma", "Yusuf", "Lotte", "Ahmet", "Ilse", "Piet", "Nour",
+        ];
+        const FAMILY: &[&str] = &[
+            "de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
+            "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer", "Wolters", "Te Winkel", "Ebbers", "Demir",
+        ];
+        const STREETS: &[&str] = &["Dorpsstraat", "Kerkstraat", "Stationsweg", "Molenweg", "Beukenlaan", "Esstraat", "Haartsestraat"];
+        const QUESTIONS: &[&str] = &[
+            "Ik kan mijn rekeningen niet meer betalen.",
+            "Mijn moeder redt het niet meer alleen thuis.",
+            "Onze zoon gaat al weken niet naar school.",
+            "Ik zoek werk maar kom er alleen niet uit.",
+            "Er is veel ruzie thuis en de kinderen lijden eronder.",
+            "Ik voel me eenzaam sinds mijn man is overleden.",
+            "We dreigen ons huis uit gezet te worden door huurachterstand.",
+        ];
+        const ROUTES: &[&str] = &["self", "network", "huisarts", "school", "jgz", "woningcorporatie", "outreach", "politie"];
+        let actor = &actors[rng.gen_range(0..actors.len())];
+        let family = FAMILY[rng.gen_range(0..FAMILY.len())];
+        let adults = rng.gen_range(1..=2);
+        let children = rng.gen_range(0..=3);
+        let today = crate::today();
+        let birth = |rng: &mut StdRng, min: i64, max: i64| {
+            (today - chrono::Duration::days(rng.gen_range(min * 365..max * 365))).format("%Y-%m-%d").to_string()
+        };
+        let mut members = Vec::new();
+        for _ in 0..adults {
+            members.push(MemberInput {
+                given_name: GIVEN[rng.gen_range(0..GIVEN.len())].into(),
+                family_name: family.into(),
+                birth_date: birth(rng, 19, 90),
+                bsn: Some(random_bsn(rng)),
+                relation: if children > 0 { "parent" } else { "partner" }.into(),
+                parental_authority: Some(children > 0),
+                ..MemberInput::default()
+            });
+        }
+        for _ in 0..children {
+            members.push(MemberInput {
+                given_name: GIVEN[rng.gen_range(0..GIVEN.len())].into(),
+                family_name: family.into(),
+                birth_date: birth(rng, 0, 18),
+                bsn: Some(random_bsn(rng)),
+                relation: "child".into(),
+                ..MemberInput::default()
+            });
+        }
+        let route = ROUTES[rng.gen_range(0..ROUTES.len())];
+        let postcode = format!("{} {}{}", rng.gen_range(7100..7160), (b'A' + rng.gen_range(0..17)) as char, (b'A' + rng.gen_range(0..26)) as char);
+        let created = self
+            .register(
+                actor,
+                &RegistrationInput {
+                    route: route.into(),
+                    referrer: (route != "self" && route != "outreach").then(|| ReferrerInput {
+                        organisation: Some(format!("Demo-{route}")),
+                        ..ReferrerInput::default()
+                    }),
+                    question: QUESTIONS[rng.gen_range(0..QUESTIONS.len())].into(),
+                    urgency: Some(["normal", "normal", "normal", "soon", "urgent"][rng.gen_range(0..5)].into()),
+                    household: Some(NewHouseholdInput {
+                        address: AddressInput {
+                            street: STREETS[rng.gen_range(0..STREETS.len())].into(),
+                            house_number: rng.gen_range(1..200).to_string(),
+                            postcode,
+                            city: if actor.municipality_id.as_deref() == Some("gm0294") { "Winterswijk" } else { "Aalten" }.into(),
+                            buurt_code: Some(format!("BU0197{:04}", rng.gen_range(0..30))),
+                        },
+                        members,
+                    }),
+                    ..RegistrationInput::default()
+                },
+            )
+            .await?;
+        // Most households are taken up: the registering professional becomes regisseur.
+        if rng.gen_bool(0.8) {
+            self.set_team(actor, &created.household_id, &TeamInput { regisseur: actor.username.clone(), members: vec![] })
+                .await?;
+            let steps = rng.gen_range(0..=4);
+            for status in ["exploring", "plan", "support", "waakvlam"].iter().take(steps) {
+                self.set_status(actor, &created.household_id, &StatusInput { status: (*status).into() }).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A random BSN that passes the elfproef (test data only).
+pub fn random_bsn(rng: &mut impl Rng) -> String {
+    loop {
+        let digits: Vec<i64> = (0..8).map(|i| if i == 0 { rng.gen_range(1..10) } else { rng.gen_range(0..10) }).collect();
+        let sum: i64 = digits.iter().enumerate().map(|(i, d)| d * (9 - i as i64)).sum();
+        let last = sum % 11;
+        if last < 10 {
+            return digits.iter().chain(std::iter::once(&last)).map(|d| d.to_string()).collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_bsns_pass_the_elfproef() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for _ in 0..1000 {
+            let bsn = random_bsn(&mut rng);
+            assert!(spil_domain::person::Bsn::parse(&bsn).is_ok(), "{bsn}");
+        }
+    }
+}

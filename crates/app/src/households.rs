@@ -1,0 +1,403 @@
+//! Reading a household's file, naming its team, moving its trajectory, break-the-glass.
+
+use spil_domain::access::{decide, Action, Actor, Basis, Decision, Denial, HouseholdFacts};
+use spil_domain::field::required_text;
+use spil_domain::org::parse_username;
+use spil_domain::person::BirthDate;
+use spil_domain::trajectory::{TeamRole, TrajectoryStatus};
+use spil_domain::{FieldError, FieldErrors};
+use spil_store::access_log::{self, Access};
+use spil_store::{journal as journal_store, org, residents, trajectories, Conn, Tx};
+
+use crate::journal::{record, view as journal_view};
+use crate::views::*;
+use crate::{micros_to_datetime, new_id, now_micros, today, App, AppError, AppResult};
+
+/// How long a break-the-glass grant lasts.
+const BREAK_GLASS_MICROS: i64 = 4 * 3_600_000_000;
+
+fn key<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl App {
+    /// Write one access-log entry in its own transaction. Reads are logged *before* the data
+    /// is read, so no personal data leaves without its log entry; refusals are logged even
+    /// though the use case itself writes nothing.
+    pub(crate) async fn log_access(&self, access: Access<'_>) -> AppResult<()> {
+        let mut tx = self.store().begin().await?;
+        access_log::insert(&mut tx, &access).await?;
+        spil_store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// The one gate: facts from the store, the decision from the domain.
+    pub(crate) async fn decision(&self, conn: &mut Conn, actor: &Actor, household_id: &str, action: Action) -> AppResult<Decision> {
+        let facts = residents::access_facts(conn, household_id, &actor.user_id, now_micros())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let facts = HouseholdFacts {
+            municipality_id: facts.municipality_id,
+            intake_team_id: facts.intake_team_id,
+            actor_is_regisseur: facts.is_regisseur == 1,
+            actor_on_team: facts.on_team == 1,
+            unassigned: facts.unassigned == 1,
+            actor_has_break_glass: facts.break_glass == 1,
+        };
+        Ok(decide(actor, &facts, action))
+    }
+
+    /// Log a refusal and turn it into the error the caller returns.
+    async fn refuse(&self, actor: &Actor, household_id: &str, action: Action, denial: Denial) -> AppError {
+        let logged = self
+            .log_access(Access {
+                at: now_micros(),
+                user_id: Some(&actor.user_id),
+                household_id: Some(household_id),
+                action: &key(&action),
+                outcome: "denied",
+                basis: &key(&denial),
+                reason: None,
+            })
+            .await;
+        match logged {
+            Ok(()) => AppError::Forbidden(denial),
+            Err(error) => error,
+        }
+    }
+
+    /// Authorise a change inside the use case's transaction. A refusal ends the transaction
+    /// first (SQLite has one writer) and is then logged on its own.
+    pub(crate) async fn authorize_write(&self, mut tx: Tx, actor: &Actor, household_id: &str, action: Action) -> AppResult<(Tx, Basis)> {
+        match self.decision(&mut tx, actor, household_id, action).await? {
+            Decision::Allow(basis) => Ok((tx, basis)),
+            Decision::Deny(denial) => {
+                drop(tx);
+                Err(self.refuse(actor, household_id, action, denial).await)
+            }
+        }
+    }
+
+    /// Authorise a read and log it before anything is read. Connections are taken one after
+    /// the other, never nested, so a full pool cannot deadlock.
+    async fn authorize_read(&self, actor: &Actor, household_id: &str, action: Action, what: &str) -> AppResult<Basis> {
+        let decision = {
+            let mut conn = self.store().reader().await?;
+            self.decision(&mut conn, actor, household_id, action).await?
+        };
+        let basis = match decision {
+            Decision::Allow(basis) => basis,
+            Decision::Deny(denial) => return Err(self.refuse(actor, household_id, action, denial).await),
+        };
+        self.log_access(Access {
+            at: now_micros(),
+            user_id: Some(&actor.user_id),
+            household_id: Some(household_id),
+            action: what,
+            outcome: "allowed",
+            basis: &key(&basis),
+            reason: None,
+        })
+        .await?;
+        Ok(basis)
+    }
+
+    /// The household's file: members, registrations, trajectory and team.
+    pub async fn household(&self, actor: &Actor, household_id: &str) -> AppResult<HouseholdView> {
+        let basis = self.authorize_read(actor, household_id, Action::Read, "read_household").await?;
+        let mut conn = self.store().reader().await?;
+        let household = residents::household(&mut conn, household_id).await?.ok_or(AppError::NotFound)?;
+        let members = residents::members(&mut conn, household_id).await?;
+        let registrations = residents::registrations(&mut conn, household_id).await?;
+        let trajectory = match trajectories::current(&mut conn, household_id).await? {
+            Some(t) => {
+                let team = trajectories::team(&mut conn, &t.id).await?;
+                Some(TrajectoryView {
+                    regisseur: t
+                        .regisseur_username
+                        .map(|username| UserRef { username, name: t.regisseur_name.unwrap_or_default() }),
+                    team: team
+                        .into_iter()
+                        .map(|m| TeamMemberView { username: m.username, name: m.display_name, role: m.role })
+                        .collect(),
+                    id: t.id,
+                    status: t.status,
+                    opened_at: micros_to_datetime(t.opened_at),
+                    closed_at: t.closed_at.map(micros_to_datetime),
+                })
+            }
+            None => None,
+        };
+        let today = today();
+        Ok(HouseholdView {
+            id: household.id,
+            address: AddressView {
+                street: household.street,
+                house_number: household.house_number,
+                postcode: household.postcode,
+                city: household.city,
+                buurt_code: household.buurt_code,
+            },
+            municipality: household.municipality_name,
+            intake_team: household.intake_team_name,
+            members: members
+                .into_iter()
+                .map(|m| MemberView {
+                    age: BirthDate::parse(&m.birth_date, today).map(|b| b.age_on(today)).unwrap_or_default(),
+                    parental_authority: m.parental_authority(),
+                    person_id: m.person_id,
+                    given_name: m.given_name,
+                    family_name: m.family_name,
+                    birth_date: m.birth_date,
+                    relation: m.relation,
+                    bsn: m.bsn,
+                    phone: m.phone,
+                    email: m.email,
+                    valid_from: m.valid_from,
+                    valid_to: m.valid_to,
+                })
+                .collect(),
+            registrations: registrations
+                .into_iter()
+                .map(|r| RegistrationView {
+                    referrer: if r.referrer_name.is_some() || r.referrer_organisation.is_some() || r.referrer_contact.is_some() {
+                        Some(ReferrerView {
+                            name: r.referrer_name,
+                            organisation: r.referrer_organisation,
+                            contact: r.referrer_contact,
+                        })
+                    } else {
+                        None
+                    },
+                    id: r.id,
+                    route: r.route,
+                    question: r.question,
+                    urgency: r.urgency,
+                    received_at: micros_to_datetime(r.received_at),
+                    registered_by: r.registered_by,
+                })
+                .collect(),
+            trajectory,
+            access: key(&basis),
+        })
+    }
+
+    /// The household's journal, oldest first.
+    pub async fn household_journal(&self, actor: &Actor, household_id: &str) -> AppResult<Vec<JournalEntryView>> {
+        self.authorize_read(actor, household_id, Action::Read, "read_journal").await?;
+        let mut conn = self.store().reader().await?;
+        let rows = journal_store::for_household(&mut conn, household_id).await?;
+        Ok(rows.into_iter().map(journal_view).collect())
+    }
+
+    /// "Mijn huishoudens": where I am regisseur or on the team, and my team's queue.
+    pub async fn my_households(&self, actor: &Actor) -> AppResult<Vec<HouseholdSummary>> {
+        if !actor.role.works_with_households() {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
+        }
+        let mut conn = self.store().reader().await?;
+        let coordinator = actor.role == spil_domain::org::Role::Coordinator;
+        let rows = residents::mine(&mut conn, &actor.user_id, actor.team_id.as_deref(), coordinator, 500).await?;
+        self.log_access(Access {
+            at: now_micros(),
+            user_id: Some(&actor.user_id),
+            household_id: None,
+            action: "list_households",
+            outcome: "allowed",
+            basis: "own_households",
+            reason: None,
+        })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| HouseholdSummary {
+                address: format!("{} {}, {} {}", r.street, r.house_number, r.postcode, r.city),
+                id: r.id,
+                names: r.names,
+                status: r.status,
+                regisseur: r.regisseur,
+                my_role: r.my_role,
+                last_registration_at: r.last_registration_at.map(micros_to_datetime),
+                urgency: r.urgency,
+            })
+            .collect())
+    }
+
+    /// Name the regisseur and the household team of the open trajectory.
+    pub async fn set_team(&self, actor: &Actor, household_id: &str, input: &TeamInput) -> AppResult<()> {
+        // Parse first: nothing is written for bad input.
+        let mut errors = FieldErrors::new();
+        let regisseur = errors.check("regisseur", parse_username(&input.regisseur));
+        let mut members = Vec::new();
+        for (i, m) in input.members.iter().enumerate() {
+            let username = errors.check(format!("members[{i}].username"), parse_username(&m.username));
+            let role = errors.check(format!("members[{i}].role"), TeamRole::parse(&m.role));
+            if let (Some(username), Some(role)) = (username, role) {
+                members.push((i, username, role));
+            }
+        }
+        errors.into_result()?;
+        let Some(regisseur) = regisseur else {
+            return Err(AppError::invalid_field("regisseur", FieldError::Required));
+        };
+
+        let tx = self.store().begin().await?;
+        let (mut tx, _) = self.authorize_write(tx, actor, household_id, Action::ManageTeam).await?;
+        let household = residents::household(&mut tx, household_id).await?.ok_or(AppError::NotFound)?;
+        let trajectory = trajectories::open(&mut tx, household_id).await?.ok_or_else(no_open_trajectory)?;
+
+        // Everyone named must be an active professional of the household's municipality.
+        let mut errors = FieldErrors::new();
+        let mut eligible = |path: String, user: Option<org::UserRow>| match user {
+            Some(u)
+                if u.active == 1
+                    && u.municipality_id.as_deref() == Some(household.municipality_id.as_str())
+                    && spil_domain::org::Role::parse(&u.role).is_ok_and(|r| r.works_with_households()) =>
+            {
+                Some(u)
+            }
+            Some(_) => {
+                errors.add(path, FieldError::NotAllowed);
+                None
+            }
+            None => {
+                errors.add(path, FieldError::Unknown { allowed: "an existing username" });
+                None
+            }
+        };
+        let regisseur_user = eligible("regisseur".into(), org::user_by_username(&mut tx, &regisseur).await?);
+        let mut team: Vec<(String, String)> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for (i, username, role) in &members {
+            let user = org::user_by_username(&mut tx, username).await?;
+            if let Some(u) = eligible(format!("members[{i}].username"), user) {
+                if !team.iter().any(|(id, _)| *id == u.id) {
+                    names.push(format!("{} ({})", u.display_name, role.label()));
+                    team.push((u.id, role.key().to_owned()));
+                }
+            }
+        }
+        errors.into_result()?;
+        let Some(regisseur_user) = regisseur_user else {
+            return Err(AppError::invalid_field("regisseur", FieldError::NotAllowed));
+        };
+        // The regisseur is always on the team, in that role.
+        team.retain(|(id, _)| *id != regisseur_user.id);
+        team.push((regisseur_user.id.clone(), TeamRole::Regisseur.key().to_owned()));
+
+        trajectories::set_regisseur(&mut tx, &trajectory.id, &regisseur_user.id).await?;
+        trajectories::replace_team(&mut tx, &trajectory.id, &team).await?;
+        let summary = if names.is_empty() {
+            format!("Regisseur: {}", regisseur_user.display_name)
+        } else {
+            format!("Regisseur: {}; team: {}", regisseur_user.display_name, names.join(", "))
+        };
+        record(
+            &mut tx,
+            &actor.user_id,
+            household_id,
+            "trajectory.team_set",
+            &summary,
+            serde_json::json!({
+                "trajectory_id": trajectory.id,
+                "regisseur": regisseur,
+                "members": members.iter().map(|(_, u, r)| serde_json::json!({"username": u, "role": r.key()})).collect::<Vec<_>>(),
+            }),
+        )
+        .await?;
+        spil_store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// Move the open trajectory to another status.
+    pub async fn set_status(&self, actor: &Actor, household_id: &str, input: &StatusInput) -> AppResult<String> {
+        let next = TrajectoryStatus::parse(&input.status).map_err(|e| AppError::invalid_field("status", e))?;
+        let tx = self.store().begin().await?;
+        let (mut tx, _) = self.authorize_write(tx, actor, household_id, Action::ChangeStatus).await?;
+        let trajectory = trajectories::open(&mut tx, household_id).await?.ok_or_else(no_open_trajectory)?;
+        let current = TrajectoryStatus::parse(&trajectory.status)
+            .map_err(|_| AppError::Internal(format!("stored status {} unknown", trajectory.status)))?;
+        if !current.can_move_to(next) {
+            return Err(AppError::conflict(
+                "invalid_transition",
+                format!("Van '{}' kan het traject niet naar '{}'.", current.label(), next.label()),
+            ));
+        }
+        if next != TrajectoryStatus::Closed && trajectory.regisseur_id.is_none() {
+            return Err(AppError::conflict(
+                "regisseur_required",
+                "Wijs eerst een regisseur (vast aanspreekpunt) aan voordat het traject verder gaat.",
+            ));
+        }
+        let closed_at = (next == TrajectoryStatus::Closed).then(now_micros);
+        if !trajectories::set_status(&mut tx, &trajectory.id, current.key(), next.key(), closed_at).await? {
+            return Err(AppError::conflict("concurrent_change", "Het traject is intussen door iemand anders gewijzigd."));
+        }
+        record(
+            &mut tx,
+            &actor.user_id,
+            household_id,
+            "trajectory.status_changed",
+            &format!("Status: {} → {}", current.label(), next.label()),
+            serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key() }),
+        )
+        .await?;
+        spil_store::commit(tx).await?;
+        Ok(next.key().to_owned())
+    }
+
+    /// Emergency read access with a written reason: granted for a few hours, logged,
+    /// journalled on the household (so the resident can see it) and listed for the privacy officer.
+    pub async fn break_glass(&self, actor: &Actor, household_id: &str, input: &BreakGlassInput) -> AppResult<()> {
+        let reason = required_text(&input.reason, 1000).map_err(|e| AppError::invalid_field("reason", e))?;
+        if reason.chars().count() < 10 {
+            return Err(AppError::invalid_field("reason", FieldError::Required));
+        }
+        let tx = self.store().begin().await?;
+        let (mut tx, _) = self.authorize_write(tx, actor, household_id, Action::BreakGlass).await?;
+        let now = now_micros();
+        trajectories::insert_break_glass(&mut tx, &new_id(), &actor.user_id, household_id, &reason, now, now + BREAK_GLASS_MICROS)
+            .await?;
+        access_log::insert(
+            &mut tx,
+            &Access {
+                at: now,
+                user_id: Some(&actor.user_id),
+                household_id: Some(household_id),
+                action: "break_glass",
+                outcome: "allowed",
+                basis: "break_glass",
+                reason: Some(&reason),
+            },
+        )
+        .await?;
+        record(
+            &mut tx,
+            &actor.user_id,
+            household_id,
+            "access.break_glass",
+            &format!("Noodtoegang gevraagd door {}: {reason}", actor.username),
+            serde_json::json!({ "reason": reason, "hours": BREAK_GLASS_MICROS / 3_600_000_000 }),
+        )
+        .await?;
+        spil_store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// Who looked at this household's file: for the regisseur and coordinator, so that they
+    /// can answer a resident who asks.
+    pub async fn household_access_log(&self, actor: &Actor, household_id: &str) -> AppResult<Vec<AccessLogView>> {
+        // Those who may steer the trajectory may also answer for who looked at it.
+        self.authorize_read(actor, household_id, Action::ChangeStatus, "read_access_log").await?;
+        let mut conn = self.store().reader().await?;
+        let rows = access_log::for_household(&mut conn, household_id, 1000).await?;
+        Ok(rows.into_iter().map(crate::audit::access_view).collect())
+    }
+}
+
+fn no_open_trajectory() -> AppError {
+    AppError::conflict("no_open_trajectory", "Dit huishouden heeft geen open traject.")
+}

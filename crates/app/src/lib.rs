@@ -1,0 +1,59 @@
+//! Spil's use cases. Each one authorises (through `spil_domain::access::decide`), validates
+//! (input becomes domain types), changes state and writes its journal entry — all in one
+//! transaction — and each read of personal data writes an access-log entry.
+
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod households;
+pub mod journal;
+pub mod registration;
+pub mod users;
+pub mod views;
+
+use spil_store::Store;
+
+pub use error::{AppError, AppResult};
+pub use spil_domain::access::Actor;
+
+/// The application: a store and nothing else, so that any number of stateless servers can
+/// run against one database.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+}
+
+impl App {
+    pub fn new(store: Store) -> Self {
+        App { store }
+    }
+
+    pub async fn connect(url: &str) -> AppResult<Self> {
+        Ok(App::new(Store::connect(url).await?))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// Microseconds since the Unix epoch: how Spil stores instants.
+pub fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// A new, time-ordered identifier (UUIDv7): unguessable, and kind to B-tree indexes.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn micros_to_datetime(micros: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default()
+}

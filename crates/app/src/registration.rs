@@ -1,0 +1,470 @@
+//! The central front door: a registration for a new or an existing household.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use spil_domain::access::{may_register, Action, Actor, Denial};
+use spil_domain::field::optional_text;
+use spil_domain::household::{parse_house_number, BuurtCode, Postcode, Relation};
+use spil_domain::person::{parse_email, parse_name, parse_phone, BirthDate, Bsn};
+use spil_domain::registration::{parse_question, Route, Urgency};
+use spil_domain::trajectory::TrajectoryStatus;
+use spil_domain::{FieldError, FieldErrors};
+use spil_store::{org, residents, trajectories, Conn};
+
+use crate::journal::record;
+use crate::views::*;
+use crate::{new_id, today, App, AppError, AppResult};
+
+/// Most members one registration may bring; more is a data-entry error, not a household.
+const MAX_MEMBERS: usize = 20;
+
+#[derive(Debug, Clone)]
+struct Member {
+    given_name: String,
+    family_name: String,
+    birth_date: BirthDate,
+    bsn: Option<Bsn>,
+    relation: Relation,
+    parental_authority: bool,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct NewHousehold {
+    street: String,
+    house_number: String,
+    postcode: Postcode,
+    city: String,
+    buurt_code: Option<BuurtCode>,
+    members: Vec<Member>,
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Existing(String),
+    New(NewHousehold),
+}
+
+#[derive(Debug, Clone)]
+struct Registration {
+    route: Route,
+    referrer_name: Option<String>,
+    referrer_organisation: Option<String>,
+    referrer_contact: Option<String>,
+    question: String,
+    urgency: Urgency,
+    received_at: i64,
+    target: Target,
+}
+
+/// `YYYY-MM-DD` (taken as noon UTC, so the date survives any time zone) or RFC 3339; not
+/// in the future (five minutes of clock skew allowed).
+fn parse_received_at(raw: Option<&str>, now: DateTime<Utc>) -> Result<i64, FieldError> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(now.timestamp_micros());
+    };
+    let at = if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        date.and_hms_opt(12, 0, 0).map(|dt| dt.and_utc()).ok_or(FieldError::DateInvalid)?
+    } else {
+        DateTime::parse_from_rfc3339(raw).map_err(|_| FieldError::DateInvalid)?.with_timezone(&Utc)
+    };
+    if at.date_naive() > now.date_naive() || at > now + chrono::Duration::minutes(5) && raw.len() > 10 {
+        return Err(FieldError::DateInFuture);
+    }
+    if at.date_naive() < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default() {
+        return Err(FieldError::DateBefore1900);
+    }
+    Ok(at.timestamp_micros())
+}
+
+fn parse_member(errors: &mut FieldErrors, path: &str, m: &MemberInput, today: NaiveDate) -> Option<Member> {
+    let given_name = errors.check(format!("{path}.given_name"), parse_name(&m.given_name));
+    let family_name = errors.check(format!("{path}.family_name"), parse_name(&m.family_name));
+    let birth_date = errors.check(format!("{path}.birth_date"), BirthDate::parse(&m.birth_date, today));
+    let bsn = match m.bsn.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(raw) => errors.check(format!("{path}.bsn"), Bsn::parse(raw)).map(Some),
+        None => Some(None),
+    };
+    let relation = errors.check(format!("{path}.relation"), Relation::parse(&m.relation));
+    let phone = errors.check(format!("{path}.phone"), parse_phone(m.phone.as_deref()));
+    let email = errors.check(format!("{path}.email"), parse_email(m.email.as_deref()));
+    Some(Member {
+        given_name: given_name?,
+        family_name: family_name?,
+        birth_date: birth_date?,
+        bsn: bsn?,
+        relation: relation?,
+        parental_authority: m.parental_authority.unwrap_or(false),
+        phone: phone?,
+        email: email?,
+    })
+}
+
+fn parse_new_household(errors: &mut FieldErrors, h: &NewHouseholdInput, today: NaiveDate) -> Option<NewHousehold> {
+    let a = &h.address;
+    let street = errors.check("household.address.street", spil_domain::field::required_text(&a.street, 120));
+    let house_number = errors.check("household.address.house_number", parse_house_number(&a.house_number));
+    let postcode = errors.check("household.address.postcode", Postcode::parse(&a.postcode));
+    let city = errors.check("household.address.city", spil_domain::field::required_text(&a.city, 80));
+    let buurt_code = match a.buurt_code.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(raw) => errors.check("household.address.buurt_code", BuurtCode::parse(raw)).map(Some),
+        None => Some(None),
+    };
+    if h.members.is_empty() {
+        errors.add("household.members", FieldError::Empty);
+    }
+    if h.members.len() > MAX_MEMBERS {
+        errors.add("household.members", FieldError::TooLong { max: MAX_MEMBERS });
+    }
+    let members: Vec<Option<Member>> = h
+        .members
+        .iter()
+        .take(MAX_MEMBERS)
+        .enumerate()
+        .map(|(i, m)| parse_member(errors, &format!("members[{i}]"), m, today))
+        .collect();
+    // The same BSN twice in one household is a typing error.
+    let mut seen = std::collections::HashSet::new();
+    for (i, m) in members.iter().enumerate() {
+        if let Some(Some(bsn)) = m.as_ref().map(|m| m.bsn.as_ref()) {
+            if !seen.insert(bsn.as_str().to_owned()) {
+                errors.add(format!("members[{i}].bsn"), FieldError::NotAllowed);
+            }
+        }
+    }
+    Some(NewHousehold {
+        street: street?,
+        house_number: house_number?,
+        postcode: postcode?,
+        city: city?,
+        buurt_code: buurt_code?,
+        members: members.into_iter().collect::<Option<Vec<_>>>()?,
+    })
+}
+
+fn parse(input: &RegistrationInput, now: DateTime<Utc>) -> Result<Registration, FieldErrors> {
+    let today = now.date_naive();
+    let mut errors = FieldErrors::new();
+    let route = errors.check("route", Route::parse(&input.route));
+    let question = errors.check("question", parse_question(&input.question));
+    let urgency = match input.urgency.as_deref() {
+        None | Some("") => Some(Urgency::Normal),
+        Some(raw) => errors.check("urgency", Urgency::parse(raw)),
+    };
+    let received_at = errors.check("received_at", parse_received_at(input.received_at.as_deref(), now));
+    let referrer = input.referrer.clone().unwrap_or_default();
+    let referrer_name = errors.check("referrer.name", optional_text(referrer.name.as_deref(), 120));
+    let referrer_organisation = errors.check("referrer.organisation", optional_text(referrer.organisation.as_deref(), 120));
+    let referrer_contact = errors.check("referrer.contact", optional_text(referrer.contact.as_deref(), 200));
+    let target = match (&input.household_id, &input.household) {
+        (Some(_), Some(_)) => {
+            errors.add("household", FieldError::NotAllowed);
+            None
+        }
+        (Some(id), None) if !id.trim().is_empty() => Some(Target::Existing(id.trim().to_owned())),
+        (_, Some(h)) => parse_new_household(&mut errors, h, today).map(Target::New),
+        _ => {
+            errors.add("household", FieldError::Required);
+            None
+        }
+    };
+    errors.clone().into_result()?;
+    match (route, question, urgency, received_at, referrer_name, referrer_organisation, referrer_contact, target) {
+        (Some(route), Some(question), Some(urgency), Some(received_at), Some(rn), Some(ro), Some(rc), Some(target)) => {
+            Ok(Registration {
+                route,
+                referrer_name: rn,
+                referrer_organisation: ro,
+                referrer_contact: rc,
+                question,
+                urgency,
+                received_at,
+                target,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+impl App {
+    /// Possible duplicates of the members of a new household, for the professional to look at
+    /// before registering. Household ids are given only where the caller may open them.
+    pub async fn possible_duplicates(&self, actor: &Actor, input: &RegistrationInput) -> AppResult<Vec<DuplicateView>> {
+        if !may_register(actor) {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
+        }
+        let Some(household) = &input.household else {
+            return Ok(Vec::new());
+        };
+        let mut errors = FieldErrors::new();
+        let members: Vec<Member> = household
+            .members
+            .iter()
+            .take(MAX_MEMBERS)
+            .enumerate()
+            .filter_map(|(i, m)| parse_member(&mut errors, &format!("members[{i}]"), m, today()))
+            .collect();
+        let mut conn = self.store().reader().await?;
+        self.duplicates_of(&mut conn, actor, &members).await
+    }
+
+    async fn duplicates_of(&self, conn: &mut Conn, actor: &Actor, members: &[Member]) -> AppResult<Vec<DuplicateView>> {
+        let mut found = Vec::new();
+        for (index, m) in members.iter().enumerate() {
+            let candidates = residents::duplicate_candidates(
+                conn,
+                m.bsn.as_ref().map(Bsn::as_str),
+                &m.family_name,
+                &m.birth_date.to_string(),
+            )
+            .await?;
+            for c in candidates {
+                let visible = match &c.household_id {
+                    Some(hid) => matches!(self.decision(conn, actor, hid, Action::Read).await, Ok(d) if d.is_allowed()),
+                    None => false,
+                };
+                found.push(DuplicateView {
+                    member_index: index,
+                    matched_on: if c.matched_on_bsn() { "bsn" } else { "name_and_birth_date" }.to_owned(),
+                    household_id: if visible { c.household_id.clone() } else { None },
+                    person_id: c.person_id,
+                    given_name: c.given_name,
+                    family_name: c.family_name,
+                    birth_date: c.birth_date,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Register a question or worry. Creates the household with its members, or attaches to an
+    /// existing one; opens a trajectory when none is open; journals both. All or nothing.
+    pub async fn register(&self, actor: &Actor, input: &RegistrationInput) -> AppResult<RegistrationCreated> {
+        if !may_register(actor) {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
+        }
+        let now = Utc::now();
+        let registration = parse(input, now)?;
+        let (Some(team_id), Some(municipality_id)) = (actor.team_id.as_deref(), actor.municipality_id.as_deref()) else {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
+        };
+        let now_us = now.timestamp_micros();
+        let tx = self.store().begin().await?;
+
+        let (mut tx, household_id, duplicates) = match &registration.target {
+            Target::Existing(id) => {
+                let (tx, _) = self.authorize_write(tx, actor, id, Action::Write).await?;
+                (tx, id.clone(), Vec::new())
+            }
+            Target::New(household) => {
+                let mut tx = tx;
+                let duplicates = self.duplicates_of(&mut tx, actor, &household.members).await?;
+                let id = new_id();
+                let team = org::team(&mut tx, team_id).await?.ok_or(AppError::NotFound)?;
+                residents::insert_household(
+                    &mut tx,
+                    &residents::NewHousehold {
+                        id: &id,
+                        municipality_id: &team.municipality_id,
+                        intake_team_id: team_id,
+                        street: &household.street,
+                        house_number: &household.house_number,
+                        postcode: household.postcode.as_str(),
+                        city: &household.city,
+                        buurt_code: household.buurt_code.as_ref().map(BuurtCode::as_str),
+                        created_at: now_us,
+                    },
+                )
+                .await?;
+                debug_assert_eq!(team.municipality_id, municipality_id);
+                let valid_from = now.date_naive().format("%Y-%m-%d").to_string();
+                let mut names = Vec::new();
+                for m in &household.members {
+                    let person_id = new_id();
+                    residents::insert_person(
+                        &mut tx,
+                        &residents::NewPerson {
+                            id: &person_id,
+                            given_name: &m.given_name,
+                            family_name: &m.family_name,
+                            birth_date: &m.birth_date.to_string(),
+                            bsn: m.bsn.as_ref().map(Bsn::as_str),
+                            phone: m.phone.as_deref(),
+                            email: m.email.as_deref(),
+                            created_at: now_us,
+                        },
+                    )
+                    .await?;
+                    residents::insert_member(&mut tx, &id, &person_id, m.relation.key(), m.parental_authority, &valid_from)
+                        .await?;
+                    names.push(format!("{} ({})", m.given_name, m.birth_date.age_on(now.date_naive())));
+                }
+                record(
+                    &mut tx,
+                    &actor.user_id,
+                    &id,
+                    "household.created",
+                    &format!(
+                        "Huishouden vastgelegd: {} {}, {}; leden: {}",
+                        household.street,
+                        household.house_number,
+                        household.city,
+                        names.join(", ")
+                    ),
+                    serde_json::json!({ "members": household.members.len(), "possible_duplicates": duplicates.len() }),
+                )
+                .await?;
+                (tx, id, duplicates)
+            }
+        };
+
+        let trajectory_id = match trajectories::open(&mut tx, &household_id).await? {
+            Some(t) => t.id,
+            None => {
+                let id = new_id();
+                trajectories::insert(&mut tx, &id, &household_id, TrajectoryStatus::Registered.key(), now_us).await?;
+                record(
+                    &mut tx,
+                    &actor.user_id,
+                    &household_id,
+                    "trajectory.opened",
+                    "Traject geopend; wacht op een regisseur",
+                    serde_json::json!({ "trajectory_id": id }),
+                )
+                .await?;
+                id
+            }
+        };
+
+        let registration_id = new_id();
+        residents::insert_registration(
+            &mut tx,
+            &residents::NewRegistration {
+                id: &registration_id,
+                household_id: &household_id,
+                trajectory_id: &trajectory_id,
+                route: registration.route.key(),
+                referrer_name: registration.referrer_name.as_deref(),
+                referrer_organisation: registration.referrer_organisation.as_deref(),
+                referrer_contact: registration.referrer_contact.as_deref(),
+                question: &registration.question,
+                urgency: registration.urgency.key(),
+                received_at: registration.received_at,
+                registered_by: &actor.user_id,
+                created_at: now_us,
+            },
+        )
+        .await?;
+        let via = match (&registration.referrer_organisation, &registration.referrer_name) {
+            (Some(org), _) => format!("{} ({org})", registration.route.label()),
+            (None, Some(name)) => format!("{} ({name})", registration.route.label()),
+            _ => registration.route.label().to_owned(),
+        };
+        record(
+            &mut tx,
+            &actor.user_id,
+            &household_id,
+            "registration.created",
+            &format!("Aanmelding via {via}, urgentie {}: {}", registration.urgency.label().to_lowercase(), registration.question),
+            serde_json::json!({
+                "registration_id": registration_id,
+                "route": registration.route.key(),
+                "urgency": registration.urgency.key(),
+            }),
+        )
+        .await?;
+        spil_store::commit(tx).await?;
+        Ok(RegistrationCreated { registration_id, household_id, trajectory_id, possible_duplicates: duplicates })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+    }
+
+    fn member(bsn: Option<&str>) -> MemberInput {
+        MemberInput {
+            given_name: "Ingrid".into(),
+            family_name: "Jansen".into(),
+            birth_date: "1983-04-02".into(),
+            bsn: bsn.map(str::to_owned),
+            relation: "parent".into(),
+            ..MemberInput::default()
+        }
+    }
+
+    fn input(members: Vec<MemberInput>) -> RegistrationInput {
+        RegistrationInput {
+            route: "self".into(),
+            question: "Wij hebben schulden".into(),
+            household: Some(NewHouseholdInput {
+                address: AddressInput {
+                    street: "Markt".into(),
+                    house_number: "1".into(),
+                    postcode: "7121AB".into(),
+                    city: "Aalten".into(),
+                    buurt_code: None,
+                },
+                members,
+            }),
+            ..RegistrationInput::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_registration_parses() {
+        let parsed = parse(&input(vec![member(Some("111222333"))]), now());
+        assert!(matches!(parsed, Ok(Registration { target: Target::New(_), urgency: Urgency::Normal, .. })));
+    }
+
+    #[test]
+    fn field_errors_name_the_member_and_field() {
+        let Err(errors) = parse(&input(vec![member(None), member(Some("123456789"))]), now()) else {
+            panic!("invalid BSN accepted");
+        };
+        assert_eq!(errors.0.get("members[1].bsn"), Some(&FieldError::BsnInvalid));
+        assert_eq!(errors.0.len(), 1);
+    }
+
+    #[test]
+    fn a_household_needs_members_and_a_question() {
+        let mut bad = input(vec![]);
+        bad.question = "  ".into();
+        bad.route = "brief".into();
+        let Err(errors) = parse(&bad, now()) else {
+            panic!("accepted");
+        };
+        assert_eq!(errors.0.get("household.members"), Some(&FieldError::Empty));
+        assert_eq!(errors.0.get("question"), Some(&FieldError::Required));
+        assert!(matches!(errors.0.get("route"), Some(FieldError::Unknown { .. })));
+    }
+
+    #[test]
+    fn exactly_one_of_household_id_and_household() {
+        let mut both = input(vec![member(None)]);
+        both.household_id = Some("x".into());
+        assert!(parse(&both, now()).is_err_and(|e| e.0.get("household") == Some(&FieldError::NotAllowed)));
+        let mut neither = input(vec![]);
+        neither.household = None;
+        assert!(parse(&neither, now()).is_err_and(|e| e.0.get("household") == Some(&FieldError::Required)));
+    }
+
+    #[test]
+    fn the_same_bsn_twice_is_refused() {
+        let result = parse(&input(vec![member(Some("111222333")), member(Some("111222333"))]), now());
+        assert!(result.is_err_and(|e| e.0.get("members[1].bsn") == Some(&FieldError::NotAllowed)));
+    }
+
+    #[test]
+    fn received_at_cannot_lie_in_the_future() {
+        assert!(parse_received_at(Some("2026-11-23"), now()).is_ok());
+        assert!(parse_received_at(Some("2026-11-22T08:00:00+01:00"), now()).is_ok());
+        assert_eq!(parse_received_at(Some("2026-11-24"), now()), Err(FieldError::DateInFuture));
+        assert_eq!(parse_received_at(Some("2026-11-23T11:00:00Z"), now()), Err(FieldError::DateInFuture));
+        assert_eq!(parse_received_at(Some("gisteren"), now()), Err(FieldError::DateInvalid));
+    }
+}

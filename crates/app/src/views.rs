@@ -1,0 +1,261 @@
+//! What the use cases take and give: plain data with serde and an OpenAPI schema, shared
+//! by the JSON API and the HTML pages.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+// ---------- input ----------
+
+/// A registration at the front door. Required text fields default to empty so that a missing
+/// field is reported per field (`required`) instead of as malformed JSON.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationInput {
+    /// One of: self, network, huisarts, jeugdarts, medisch_specialist, school, jgz, veilig_thuis,
+    /// politie, woningcorporatie, outreach, other.
+    #[serde(default)]
+    pub route: String,
+    pub referrer: Option<ReferrerInput>,
+    /// The question or worry, in the resident's own words.
+    #[serde(default)]
+    pub question: String,
+    /// normal (default), soon or urgent.
+    pub urgency: Option<String>,
+    /// When it came in: RFC 3339 or YYYY-MM-DD; default now.
+    pub received_at: Option<String>,
+    /// Attach to this existing household …
+    pub household_id: Option<String>,
+    /// … or create this new one.
+    pub household: Option<NewHouseholdInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferrerInput {
+    pub name: Option<String>,
+    pub organisation: Option<String>,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHouseholdInput {
+    #[serde(default)]
+    pub address: AddressInput,
+    #[serde(default)]
+    pub members: Vec<MemberInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub house_number: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub city: String,
+    /// CBS neighbourhood code: BU and 8 digits.
+    pub buurt_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInput {
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub family_name: String,
+    /// YYYY-MM-DD, from 1900 up to today.
+    #[serde(default)]
+    pub birth_date: String,
+    /// Optional; checked with the elfproef.
+    pub bsn: Option<String>,
+    /// parent, child, partner or other.
+    #[serde(default)]
+    pub relation: String,
+    pub parental_authority: Option<bool>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamInput {
+    /// Username of the regisseur (vast aanspreekpunt).
+    #[serde(default)]
+    pub regisseur: String,
+    #[serde(default)]
+    pub members: Vec<TeamMemberInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMemberInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusInput {
+    /// registered, exploring, plan, support, waakvlam or closed.
+    #[serde(default)]
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreakGlassInput {
+    /// Why access is needed now; kept and shown to the privacy officer.
+    #[serde(default)]
+    pub reason: String,
+}
+
+// ---------- output ----------
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegistrationCreated {
+    pub registration_id: String,
+    pub household_id: String,
+    pub trajectory_id: String,
+    /// Known persons that may be the same as a registered member; never merged automatically.
+    pub possible_duplicates: Vec<DuplicateView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DuplicateView {
+    /// Index of the member in the request.
+    pub member_index: usize,
+    pub person_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    /// `bsn` or `name_and_birth_date`.
+    pub matched_on: String,
+    /// The person's current household, when the caller may see it.
+    pub household_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AddressView {
+    pub street: String,
+    pub house_number: String,
+    pub postcode: String,
+    pub city: String,
+    pub buurt_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberView {
+    pub person_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub age: u32,
+    pub relation: String,
+    pub parental_authority: bool,
+    pub bsn: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReferrerView {
+    pub name: Option<String>,
+    pub organisation: Option<String>,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegistrationView {
+    pub id: String,
+    pub route: String,
+    pub referrer: Option<ReferrerView>,
+    pub question: String,
+    pub urgency: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub registered_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserRef {
+    pub username: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TeamMemberView {
+    pub username: String,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrajectoryView {
+    pub id: String,
+    pub status: String,
+    pub regisseur: Option<UserRef>,
+    pub team: Vec<TeamMemberView>,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HouseholdView {
+    pub id: String,
+    pub address: AddressView,
+    pub municipality: String,
+    pub intake_team: String,
+    pub members: Vec<MemberView>,
+    /// Newest first.
+    pub registrations: Vec<RegistrationView>,
+    pub trajectory: Option<TrajectoryView>,
+    /// On what basis the caller sees this household (regisseur, team_member, coordinator,
+    /// intake_queue, break_glass).
+    pub access: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HouseholdSummary {
+    pub id: String,
+    pub address: String,
+    pub names: Option<String>,
+    pub status: Option<String>,
+    pub regisseur: Option<String>,
+    /// The caller's role in the household team; null when it waits in the intake queue.
+    pub my_role: Option<String>,
+    pub last_registration_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub urgency: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JournalEntryView {
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: Option<String>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub summary: String,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccessLogView {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub username: Option<String>,
+    pub household_id: Option<String>,
+    pub action: String,
+    pub outcome: String,
+    pub basis: String,
+    pub reason: Option<String>,
+}

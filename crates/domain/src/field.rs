@@ -1,0 +1,201 @@
+//! Field-level validation errors: a stable code for the API, a Dutch sentence for the UI.
+
+use std::collections::BTreeMap;
+
+/// Why one input field was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FieldError {
+    #[error("required")]
+    Required,
+    #[error("too long (max {max} characters)")]
+    TooLong { max: usize },
+    #[error("BSN fails the elfproef")]
+    BsnInvalid,
+    #[error("not a date (YYYY-MM-DD)")]
+    DateInvalid,
+    #[error("date lies in the future")]
+    DateInFuture,
+    #[error("date lies before 1900")]
+    DateBefore1900,
+    #[error("not a Dutch postcode")]
+    PostcodeInvalid,
+    #[error("not a CBS buurt code")]
+    BuurtCodeInvalid,
+    #[error("not an e-mail address")]
+    EmailInvalid,
+    #[error("not a phone number")]
+    PhoneInvalid,
+    #[error("unknown value; allowed: {allowed}")]
+    Unknown { allowed: &'static str },
+    #[error("at least one is needed")]
+    Empty,
+    #[error("not allowed here")]
+    NotAllowed,
+}
+
+impl FieldError {
+    /// The stable code the API returns in `error.fields`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldError::Required => "required",
+            FieldError::TooLong { .. } => "too_long",
+            FieldError::BsnInvalid => "bsn_invalid",
+            FieldError::DateInvalid => "date_invalid",
+            FieldError::DateInFuture => "date_in_future",
+            FieldError::DateBefore1900 => "date_before_1900",
+            FieldError::PostcodeInvalid => "postcode_invalid",
+            FieldError::BuurtCodeInvalid => "buurt_code_invalid",
+            FieldError::EmailInvalid => "email_invalid",
+            FieldError::PhoneInvalid => "phone_invalid",
+            FieldError::Unknown { .. } => "unknown_value",
+            FieldError::Empty => "empty",
+            FieldError::NotAllowed => "not_allowed",
+        }
+    }
+
+    /// Plain Dutch (B1) for the form next to the field.
+    pub fn dutch(&self) -> String {
+        match self {
+            FieldError::Required => "Vul dit veld in.".into(),
+            FieldError::TooLong { max } => format!("Dit is te lang. Gebruik hoogstens {max} tekens."),
+            FieldError::BsnInvalid => {
+                "Dit BSN klopt niet. Controleer de 9 cijfers (het BSN voldoet niet aan de elfproef).".into()
+            }
+            FieldError::DateInvalid => "Dit is geen geldige datum. Schrijf de datum als 2015-03-31.".into(),
+            FieldError::DateInFuture => "Deze datum ligt in de toekomst.".into(),
+            FieldError::DateBefore1900 => "Deze datum ligt vóór 1900.".into(),
+            FieldError::PostcodeInvalid => "Dit is geen geldige postcode. Voorbeeld: 7121 AB.".into(),
+            FieldError::BuurtCodeInvalid => {
+                "Dit is geen geldige buurtcode. Voorbeeld: BU01970000 (BU en 8 cijfers).".into()
+            }
+            FieldError::EmailInvalid => "Dit is geen geldig e-mailadres.".into(),
+            FieldError::PhoneInvalid => "Dit is geen geldig telefoonnummer.".into(),
+            FieldError::Unknown { .. } => "Kies een van de mogelijkheden.".into(),
+            FieldError::Empty => "Voeg er minstens één toe.".into(),
+            FieldError::NotAllowed => "Dit mag hier niet.".into(),
+        }
+    }
+}
+
+/// All refused fields of one input, keyed by path (`members[0].bsn`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<String, FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, path: impl Into<String>, error: FieldError) {
+        self.0.entry(path.into()).or_insert(error);
+    }
+
+    /// Parse one field; on failure remember the error under `path` and return `None`.
+    pub fn check<T>(&mut self, path: impl Into<String>, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.add(path, error);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &FieldError)> {
+        self.0.iter()
+    }
+}
+
+/// Trimmed, non-empty text of bounded length.
+pub fn required_text(raw: &str, max: usize) -> Result<String, FieldError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if trimmed.chars().count() > max {
+        return Err(FieldError::TooLong { max });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Trimmed text of bounded length; empty becomes `None`.
+pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => required_text(text, max).map(Some),
+    }
+}
+
+/// Declares a closed set of values with stable snake_case keys and Dutch labels,
+/// parsed once at the edge.
+#[macro_export]
+macro_rules! closed_set {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const KEYS: &'static str = concat!($($key, " "),+);
+
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            /// Dutch label for the UI.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::FieldError> {
+                match raw.trim() {
+                    $($key => Ok($name::$variant),)+
+                    "" => Err($crate::FieldError::Required),
+                    _ => Err($crate::FieldError::Unknown { allowed: Self::KEYS }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_trims_and_refuses_blank_and_long() {
+        assert_eq!(required_text("  Schulden ", 20), Ok("Schulden".into()));
+        assert_eq!(required_text("   ", 20), Err(FieldError::Required));
+        assert_eq!(required_text("abcdef", 5), Err(FieldError::TooLong { max: 5 }));
+        assert_eq!(optional_text(Some(" "), 5), Ok(None));
+    }
+
+    #[test]
+    fn field_errors_keep_the_first_error_per_path() {
+        let mut errors = FieldErrors::new();
+        errors.add("members[0].bsn", FieldError::BsnInvalid);
+        errors.add("members[0].bsn", FieldError::Required);
+        assert_eq!(errors.0.get("members[0].bsn"), Some(&FieldError::BsnInvalid));
+        assert!(errors.into_result().is_err());
+    }
+}

@@ -1,0 +1,16 @@
+//! Spil's domain: the types, invariants and rules of a strong local team's work.
+//!
+//! Nothing here does I/O. Input becomes a domain type once, at the edge (`Bsn::parse`,
+//! `BirthDate::parse`, ...); the rules (authorisation, status transitions, the journal's
+//! hash chain) are plain functions, tested as tables of cases.
+
+pub mod access;
+pub mod field;
+pub mod journal;
+pub mod org;
+pub mod person;
+pub mod household;
+pub mod registration;
+pub mod trajectory;
+
+pub use field::{FieldError, FieldErrors};

@@ -1,0 +1,199 @@
+//! Spil's storage: one schema on SQLite (embedded default) and PostgreSQL (production).
+//!
+//! All SQL is written once, in the dialect both databases share (`$1` parameters, BIGINT
+//! times, TEXT ids, 0/1 flags), and runs through sqlx's `Any` driver; only the migrations
+//! differ per backend, and both sets are run by the test suite. Functions take a
+//! `&mut AnyConnection`, so the same function serves inside a use case's transaction and
+//! on a plain read connection.
+
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod access_log;
+pub mod journal;
+pub mod org;
+pub mod residents;
+pub mod sessions;
+pub mod trajectories;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use sqlx::AnyConnection as Conn;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("a row with this key exists already")]
+    Conflict,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    fn from_write(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connection pools to one database. SQLite gets one writer connection (it serialises
+/// writes anyway, and one writer never meets `SQLITE_BUSY`) and several readers; PostgreSQL
+/// uses one pool for both.
+#[derive(Debug, Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+/// Pool sizes; the defaults suit a small server.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSize {
+    pub readers: u32,
+    pub writers: u32,
+}
+
+impl Default for PoolSize {
+    fn default() -> Self {
+        PoolSize { readers: 8, writers: 16 }
+    }
+}
+
+impl Store {
+    /// Connect, creating a SQLite file when it does not exist, and run the migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_with(url, PoolSize::default()).await
+    }
+
+    pub async fn connect_with(url: &str, size: PoolSize) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let store = match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url_creating(url);
+                let options = AnyConnectOptions::from_str(&url)?;
+                let write = sqlite_pool(1).connect_with(options.clone()).await?;
+                // The schema must exist before readers connect.
+                sqlx::migrate!("../../migrations/sqlite").run(&write).await?;
+                let read = sqlite_pool(size.readers).connect_with(options).await?;
+                Store { read, write, backend }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(size.writers)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("../../migrations/postgres").run(&pool).await?;
+                Store { read: pool.clone(), write: pool, backend }
+            }
+        };
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Start a write transaction: a use case's state change, journal and access log.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// A read-only transaction that sees one consistent snapshot (for long reads such as
+    /// verifying the whole journal while the server keeps writing).
+    pub async fn begin_snapshot(&self) -> Result<Tx> {
+        let mut tx = self.read.begin().await?;
+        if self.backend == Backend::Postgres {
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+        }
+        Ok(tx)
+    }
+
+    /// A connection for reads that write nothing.
+    pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max.max(1))
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // WAL lets readers work while the writer commits; NORMAL is durable at
+                // every checkpoint and safe against corruption in WAL mode.
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+}
+
+/// `sqlite://spil.db` → `sqlite://spil.db?mode=rwc`, so a fresh machine gets a new file.
+fn sqlite_url_creating(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Commit a use case's transaction.
+pub async fn commit(tx: Tx) -> Result<()> {
+    tx.commit().await.map_err(StoreError::from_write)
+}
+
+/// Convert a 0/1 column.
+pub(crate) fn flag(value: i64) -> bool {
+    value != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_missing_files() {
+        assert_eq!(sqlite_url_creating("sqlite://spil.db"), "sqlite://spil.db?mode=rwc");
+        assert_eq!(sqlite_url_creating("sqlite://x.db?cache=shared"), "sqlite://x.db?cache=shared&mode=rwc");
+        assert_eq!(sqlite_url_creating("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+    }
+}

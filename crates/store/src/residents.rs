@@ -1,0 +1,341 @@
+//! Persons, households, their members and registrations at the front door.
+
+use sqlx::FromRow;
+
+use crate::{flag, Conn, Result, StoreError};
+
+pub struct NewPerson<'a> {
+    pub id: &'a str,
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub birth_date: &'a str,
+    pub bsn: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub created_at: i64,
+}
+
+/// The key that finds a family name regardless of case and spacing.
+pub fn family_name_key(family_name: &str) -> String {
+    family_name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+pub async fn insert_person(conn: &mut Conn, p: &NewPerson<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO persons (id, given_name, family_name, family_name_key, birth_date, bsn, phone, email, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(p.id)
+    .bind(p.given_name)
+    .bind(p.family_name)
+    .bind(family_name_key(p.family_name))
+    .bind(p.birth_date)
+    .bind(p.bsn)
+    .bind(p.phone)
+    .bind(p.email)
+    .bind(p.created_at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub struct NewHousehold<'a> {
+    pub id: &'a str,
+    pub municipality_id: &'a str,
+    pub intake_team_id: &'a str,
+    pub street: &'a str,
+    pub house_number: &'a str,
+    pub postcode: &'a str,
+    pub city: &'a str,
+    pub buurt_code: Option<&'a str>,
+    pub created_at: i64,
+}
+
+pub async fn insert_household(conn: &mut Conn, h: &NewHousehold<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO households (id, municipality_id, intake_team_id, street, house_number, postcode, city, buurt_code, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(h.id)
+    .bind(h.municipality_id)
+    .bind(h.intake_team_id)
+    .bind(h.street)
+    .bind(h.house_number)
+    .bind(h.postcode)
+    .bind(h.city)
+    .bind(h.buurt_code)
+    .bind(h.created_at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn insert_member(
+    conn: &mut Conn,
+    household_id: &str,
+    person_id: &str,
+    relation: &str,
+    parental_authority: bool,
+    valid_from: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO household_members (household_id, person_id, relation, parental_authority, valid_from) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(household_id)
+    .bind(person_id)
+    .bind(relation)
+    .bind(i64::from(parental_authority))
+    .bind(valid_from)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub struct NewRegistration<'a> {
+    pub id: &'a str,
+    pub household_id: &'a str,
+    pub trajectory_id: &'a str,
+    pub route: &'a str,
+    pub referrer_name: Option<&'a str>,
+    pub referrer_organisation: Option<&'a str>,
+    pub referrer_contact: Option<&'a str>,
+    pub question: &'a str,
+    pub urgency: &'a str,
+    pub received_at: i64,
+    pub registered_by: &'a str,
+    pub created_at: i64,
+}
+
+pub async fn insert_registration(conn: &mut Conn, r: &NewRegistration<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO registrations (id, household_id, trajectory_id, route, referrer_name, referrer_organisation, referrer_contact, \
+         question, urgency, received_at, registered_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(r.id)
+    .bind(r.household_id)
+    .bind(r.trajectory_id)
+    .bind(r.route)
+    .bind(r.referrer_name)
+    .bind(r.referrer_organisation)
+    .bind(r.referrer_contact)
+    .bind(r.question)
+    .bind(r.urgency)
+    .bind(r.received_at)
+    .bind(r.registered_by)
+    .bind(r.created_at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+/// A person who may be the same as one being registered.
+#[derive(Debug, Clone, FromRow)]
+pub struct DuplicateCandidate {
+    pub person_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub matched_on_bsn: i64,
+    pub household_id: Option<String>,
+}
+
+impl DuplicateCandidate {
+    pub fn matched_on_bsn(&self) -> bool {
+        flag(self.matched_on_bsn)
+    }
+}
+
+/// Persons with the same BSN, or the same family name and birth date, with a current household.
+pub async fn duplicate_candidates(
+    conn: &mut Conn,
+    bsn: Option<&str>,
+    family_name: &str,
+    birth_date: &str,
+) -> Result<Vec<DuplicateCandidate>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id AS person_id, p.given_name, p.family_name, p.birth_date, \
+                CASE WHEN p.bsn IS NOT NULL AND p.bsn = $1 THEN 1 ELSE 0 END AS matched_on_bsn, \
+                (SELECT m.household_id FROM household_members m WHERE m.person_id = p.id AND m.valid_to IS NULL \
+                 ORDER BY m.valid_from DESC LIMIT 1) AS household_id \
+         FROM persons p \
+         WHERE (p.bsn IS NOT NULL AND p.bsn = $1) OR (p.family_name_key = $2 AND p.birth_date = $3) \
+         LIMIT 20",
+    )
+    .bind(bsn)
+    .bind(family_name_key(family_name))
+    .bind(birth_date)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct HouseholdRow {
+    pub id: String,
+    pub municipality_id: String,
+    pub municipality_name: String,
+    pub intake_team_id: String,
+    pub intake_team_name: String,
+    pub street: String,
+    pub house_number: String,
+    pub postcode: String,
+    pub city: String,
+    pub buurt_code: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn household(conn: &mut Conn, id: &str) -> Result<Option<HouseholdRow>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.municipality_id, m.name AS municipality_name, h.intake_team_id, t.name AS intake_team_name, \
+                h.street, h.house_number, h.postcode, h.city, h.buurt_code, h.created_at \
+         FROM households h JOIN municipalities m ON m.id = h.municipality_id JOIN teams t ON t.id = h.intake_team_id \
+         WHERE h.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MemberRow {
+    pub person_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub bsn: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub relation: String,
+    pub parental_authority: i64,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+}
+
+impl MemberRow {
+    pub fn parental_authority(&self) -> bool {
+        flag(self.parental_authority)
+    }
+}
+
+pub async fn members(conn: &mut Conn, household_id: &str) -> Result<Vec<MemberRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id AS person_id, p.given_name, p.family_name, p.birth_date, p.bsn, p.phone, p.email, \
+                m.relation, m.parental_authority, m.valid_from, m.valid_to \
+         FROM household_members m JOIN persons p ON p.id = m.person_id \
+         WHERE m.household_id = $1 ORDER BY p.birth_date, p.given_name",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RegistrationRow {
+    pub id: String,
+    pub household_id: String,
+    pub route: String,
+    pub referrer_name: Option<String>,
+    pub referrer_organisation: Option<String>,
+    pub referrer_contact: Option<String>,
+    pub question: String,
+    pub urgency: String,
+    pub received_at: i64,
+    pub registered_by: String,
+}
+
+pub async fn registrations(conn: &mut Conn, household_id: &str) -> Result<Vec<RegistrationRow>> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, r.household_id, r.route, r.referrer_name, r.referrer_organisation, r.referrer_contact, r.question, \
+                r.urgency, r.received_at, u.username AS registered_by \
+         FROM registrations r JOIN users u ON u.id = r.registered_by \
+         WHERE r.household_id = $1 ORDER BY r.received_at DESC",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Facts the authorisation rule needs, for one household and one actor, in one query.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccessFacts {
+    pub municipality_id: String,
+    pub intake_team_id: String,
+    pub is_regisseur: i64,
+    pub on_team: i64,
+    pub unassigned: i64,
+    pub break_glass: i64,
+}
+
+pub async fn access_facts(conn: &mut Conn, household_id: &str, user_id: &str, now: i64) -> Result<Option<AccessFacts>> {
+    Ok(sqlx::query_as(
+        "SELECT h.municipality_id, h.intake_team_id, \
+           CASE WHEN t.regisseur_id = $2 THEN 1 ELSE 0 END AS is_regisseur, \
+           CASE WHEN t.regisseur_id = $2 OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $2) \
+                THEN 1 ELSE 0 END AS on_team, \
+           CASE WHEN t.id IS NOT NULL AND t.regisseur_id IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id) THEN 1 ELSE 0 END AS unassigned, \
+           CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.household_id = h.id AND b.user_id = $2 AND b.expires_at > $3) \
+                THEN 1 ELSE 0 END AS break_glass \
+         FROM households h LEFT JOIN trajectories t ON t.household_id = h.id AND t.closed_at IS NULL \
+         WHERE h.id = $1",
+    )
+    .bind(household_id)
+    .bind(user_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// One row of "Mijn huishoudens".
+#[derive(Debug, Clone, FromRow)]
+pub struct HouseholdSummaryRow {
+    pub id: String,
+    pub street: String,
+    pub house_number: String,
+    pub postcode: String,
+    pub city: String,
+    pub names: Option<String>,
+    pub status: Option<String>,
+    pub regisseur: Option<String>,
+    pub my_role: Option<String>,
+    pub last_registration_at: Option<i64>,
+    pub urgency: Option<String>,
+}
+
+/// Households where the user is regisseur or on the team, and the unassigned households in
+/// the intake queue of the user's team. Listing only this user's own is what keeps it fast
+/// whatever the region's size: every branch is an indexed lookup.
+pub async fn mine(conn: &mut Conn, user_id: &str, team_id: Option<&str>, coordinator: bool, limit: i64) -> Result<Vec<HouseholdSummaryRow>> {
+    // $3: the team whose queue (or, for a coordinator, whose households) are listed.
+    Ok(sqlx::query_as(
+        "WITH open_t AS ( \
+            SELECT t.id, t.household_id, t.status, t.regisseur_id, \
+                   CASE WHEN t.regisseur_id = $1 THEN 'regisseur' ELSE (SELECT tt.role FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $1) END AS my_role \
+            FROM trajectories t \
+            WHERE t.closed_at IS NULL AND ( \
+                t.regisseur_id = $1 \
+                OR t.id IN (SELECT tt.trajectory_id FROM trajectory_team tt WHERE tt.user_id = $1) \
+                OR (t.household_id IN (SELECT h.id FROM households h WHERE h.intake_team_id = $3) \
+                    AND ($2 = 1 OR (t.regisseur_id IS NULL AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id)))) \
+            ) \
+         ) \
+         SELECT h.id, h.street, h.house_number, h.postcode, h.city, \
+                (SELECT MIN(p.given_name || ' ' || p.family_name) FROM household_members m JOIN persons p ON p.id = m.person_id \
+                 WHERE m.household_id = h.id AND m.valid_to IS NULL AND m.relation <> 'child') AS names, \
+                o.status, u.display_name AS regisseur, o.my_role, \
+                (SELECT MAX(r.received_at) FROM registrations r WHERE r.household_id = h.id) AS last_registration_at, \
+                (SELECT r.urgency FROM registrations r WHERE r.household_id = h.id ORDER BY r.received_at DESC LIMIT 1) AS urgency \
+         FROM open_t o JOIN households h ON h.id = o.household_id LEFT JOIN users u ON u.id = o.regisseur_id \
+         ORDER BY o.my_role IS NULL, last_registration_at DESC \
+         LIMIT $4",
+    )
+    .bind(user_id)
+    .bind(i64::from(coordinator))
+    .bind(team_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
