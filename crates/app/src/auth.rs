@@ -1,6 +1,8 @@
 //! Sign-in: argon2id password hashes, and session tokens of which only a SHA-256 is stored.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -62,7 +64,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -77,8 +83,12 @@ pub(crate) fn token_hash(token: &str) -> String {
 }
 
 pub(crate) fn actor_of(user: &UserRow) -> AppResult<Actor> {
-    let role = Role::parse(&user.role)
-        .map_err(|_| AppError::Store(StoreError::Corrupt(format!("user {} has unknown role {}", user.id, user.role))))?;
+    let role = Role::parse(&user.role).map_err(|_| {
+        AppError::Store(StoreError::Corrupt(format!(
+            "user {} has unknown role {}",
+            user.id, user.role
+        )))
+    })?;
     Ok(Actor {
         user_id: user.id.clone(),
         username: user.username.clone(),
@@ -91,7 +101,12 @@ pub(crate) fn actor_of(user: &UserRow) -> AppResult<Actor> {
 impl App {
     /// Check the password and open a session. Unknown users cost the same time as known
     /// ones, so the answer does not tell which usernames exist.
-    pub async fn sign_in(&self, username: &str, password: &str, kind: SessionKind) -> AppResult<Issued> {
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        kind: SessionKind,
+    ) -> AppResult<Issued> {
         let username = username.trim().to_lowercase();
         let user = {
             let mut conn = self.store().reader().await?;
@@ -116,12 +131,25 @@ impl App {
         let now = now_micros();
         let expires_at = now + kind.lifetime_micros();
         let mut tx = self.store().begin().await?;
-        sessions::insert(&mut tx, &token_hash(&token), &user.id, kind.key(), &csrf_token, now, expires_at).await?;
+        sessions::insert(
+            &mut tx,
+            &token_hash(&token),
+            &user.id,
+            kind.key(),
+            &csrf_token,
+            now,
+            expires_at,
+        )
+        .await?;
         spil_store::commit(tx).await?;
         Ok(Issued {
             token,
             expires_at: crate::micros_to_datetime(expires_at),
-            session: Session { actor, display_name: user.display_name, csrf_token },
+            session: Session {
+                actor,
+                display_name: user.display_name,
+                csrf_token,
+            },
         })
     }
 

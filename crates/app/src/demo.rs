@@ -9,7 +9,7 @@ use spil_store::org;
 
 use crate::users::NewUserInput;
 use crate::views::*;
-use crate::{App, AppError, AppResult, Actor};
+use crate::{Actor, App, AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "demo";
 const REGION: &str = "regio-achterhoek-demo";
@@ -21,21 +21,68 @@ struct DemoTeam {
 }
 
 const TEAMS: &[DemoTeam] = &[
-    DemoTeam { id: "team-aalten-noord", municipality: "gm0197", name: "Sociaal team Aalten-Noord" },
-    DemoTeam { id: "team-aalten-zuid", municipality: "gm0197", name: "Sociaal team Aalten-Zuid" },
-    DemoTeam { id: "team-winterswijk", municipality: "gm0294", name: "Sociaal team Winterswijk" },
+    DemoTeam {
+        id: "team-aalten-noord",
+        municipality: "gm0197",
+        name: "Sociaal team Aalten-Noord",
+    },
+    DemoTeam {
+        id: "team-aalten-zuid",
+        municipality: "gm0197",
+        name: "Sociaal team Aalten-Zuid",
+    },
+    DemoTeam {
+        id: "team-winterswijk",
+        municipality: "gm0294",
+        name: "Sociaal team Winterswijk",
+    },
 ];
 
 /// (username, name, role, team name or municipality)
 const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
-    ("anne", "Anne de Vries", Role::Professional, "Sociaal team Aalten-Noord"),
-    ("bram", "Bram Kuipers", Role::Professional, "Sociaal team Aalten-Zuid"),
-    ("chris", "Chris Wolters", Role::Coordinator, "Sociaal team Aalten-Noord"),
+    (
+        "anne",
+        "Anne de Vries",
+        Role::Professional,
+        "Sociaal team Aalten-Noord",
+    ),
+    (
+        "bram",
+        "Bram Kuipers",
+        Role::Professional,
+        "Sociaal team Aalten-Zuid",
+    ),
+    (
+        "chris",
+        "Chris Wolters",
+        Role::Coordinator,
+        "Sociaal team Aalten-Noord",
+    ),
     ("fatima", "Fatima El Amrani", Role::PrivacyOfficer, "gm0197"),
-    ("gert", "Gert Hoffman", Role::Professional, "Sociaal team Winterswijk"),
-    ("dewi", "Dewi Sarmo", Role::Professional, "Sociaal team Aalten-Noord"),
-    ("emre", "Emre Yilmaz", Role::Professional, "Sociaal team Aalten-Zuid"),
-    ("hanna", "Hanna Lammers", Role::Professional, "Sociaal team Winterswijk"),
+    (
+        "gert",
+        "Gert Hoffman",
+        Role::Professional,
+        "Sociaal team Winterswijk",
+    ),
+    (
+        "dewi",
+        "Dewi Sarmo",
+        Role::Professional,
+        "Sociaal team Aalten-Noord",
+    ),
+    (
+        "emre",
+        "Emre Yilmaz",
+        Role::Professional,
+        "Sociaal team Aalten-Zuid",
+    ),
+    (
+        "hanna",
+        "Hanna Lammers",
+        Role::Professional,
+        "Sociaal team Winterswijk",
+    ),
 ];
 
 /// What `seed` made.
@@ -49,7 +96,11 @@ impl App {
     /// Fill a database with demo data. Refuses a database that holds accounts not made by
     /// `spil demo`, so demo passwords never end up in real use. Running it again adds
     /// synthetic households only.
-    pub async fn seed_demo(&self, synthetic: usize, progress: &(dyn Fn(u64) + Sync)) -> AppResult<Seeded> {
+    pub async fn seed_demo(
+        &self,
+        synthetic: usize,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> AppResult<Seeded> {
         let mut seeded = Seeded::default();
         let fresh = {
             let mut conn = self.store().reader().await?;
@@ -109,7 +160,9 @@ impl App {
 
     async fn demo_actor(&self, username: &str) -> AppResult<Actor> {
         let mut conn = self.store().reader().await?;
-        let user = org::user_by_username(&mut conn, username).await?.ok_or(AppError::NotFound)?;
+        let user = org::user_by_username(&mut conn, username)
+            .await?
+            .ok_or(AppError::NotFound)?;
         crate::auth::actor_of(&user)
     }
 
@@ -174,11 +227,21 @@ impl App {
             &household_id,
             &TeamInput {
                 regisseur: "anne".into(),
-                members: vec![TeamMemberInput { username: "dewi".into(), role: "schuldhulpverlener".into() }],
+                members: vec![TeamMemberInput {
+                    username: "dewi".into(),
+                    role: "schuldhulpverlener".into(),
+                }],
             },
         )
         .await?;
-        self.set_status(&anne, &household_id, &StatusInput { status: "exploring".into() }).await?;
+        self.set_status(
+            &anne,
+            &household_id,
+            &StatusInput {
+                status: "exploring".into(),
+            },
+        )
+        .await?;
         self.register(
             &anne,
             &RegistrationInput {
@@ -210,14 +273,41 @@ impl App {
 
     async fn seed_synthetic(&self, actors: &[Actor], rng: &mut StdRng) -> AppResult<()> {
         const GIVEN: &[&str] = &[
-            "Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn", "Tess", "Noah", "Sara", "Liam", "Zoë", "Mohammed",
-            "Fatma", "Jan", "Anna", "Kees", "Wilma", "Yusuf", "Lotte", "Ahmet", "Ilse", "Piet", "Nour",
+            "Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn", "Tess", "Noah", "Sara",
+            "Liam", "Zoë", "Mohammed", "Fatma", "Jan", "Anna", "Kees", "Wilma", "Yusuf", "Lotte",
+            "Ahmet", "Ilse", "Piet", "Nour",
         ];
         const FAMILY: &[&str] = &[
-            "de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
-            "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer", "Wolters", "Te Winkel", "Ebbers", "Demir",
+            "de Jong",
+            "Jansen",
+            "de Vries",
+            "van den Berg",
+            "Bakker",
+            "Visser",
+            "Smit",
+            "Meijer",
+            "de Boer",
+            "Mulder",
+            "Bos",
+            "Vos",
+            "Peters",
+            "Hendriks",
+            "Dekker",
+            "Brouwer",
+            "Wolters",
+            "Te Winkel",
+            "Ebbers",
+            "Demir",
         ];
-        const STREETS: &[&str] = &["Dorpsstraat", "Kerkstraat", "Stationsweg", "Molenweg", "Beukenlaan", "Esstraat", "Haartsestraat"];
+        const STREETS: &[&str] = &[
+            "Dorpsstraat",
+            "Kerkstraat",
+            "Stationsweg",
+            "Molenweg",
+            "Beukenlaan",
+            "Esstraat",
+            "Haartsestraat",
+        ];
         const QUESTIONS: &[&str] = &[
             "Ik kan mijn rekeningen niet meer betalen.",
             "Mijn moeder redt het niet meer alleen thuis.",
@@ -227,14 +317,25 @@ impl App {
             "Ik voel me eenzaam sinds mijn man is overleden.",
             "We dreigen ons huis uit gezet te worden door huurachterstand.",
         ];
-        const ROUTES: &[&str] = &["self", "network", "huisarts", "school", "jgz", "woningcorporatie", "outreach", "politie"];
+        const ROUTES: &[&str] = &[
+            "self",
+            "network",
+            "huisarts",
+            "school",
+            "jgz",
+            "woningcorporatie",
+            "outreach",
+            "politie",
+        ];
         let actor = &actors[rng.gen_range(0..actors.len())];
         let family = FAMILY[rng.gen_range(0..FAMILY.len())];
         let adults = rng.gen_range(1..=2);
         let children = rng.gen_range(0..=3);
         let today = crate::today();
         let birth = |rng: &mut StdRng, min: i64, max: i64| {
-            (today - chrono::Duration::days(rng.gen_range(min * 365..max * 365))).format("%Y-%m-%d").to_string()
+            (today - chrono::Duration::days(rng.gen_range(min * 365..max * 365)))
+                .format("%Y-%m-%d")
+                .to_string()
         };
         let mut members = Vec::new();
         for _ in 0..adults {
@@ -259,7 +360,12 @@ impl App {
             });
         }
         let route = ROUTES[rng.gen_range(0..ROUTES.len())];
-        let postcode = format!("{} {}{}", rng.gen_range(7100..7160), (b'A' + rng.gen_range(0..17)) as char, (b'A' + rng.gen_range(0..26)) as char);
+        let postcode = format!(
+            "{} {}{}",
+            rng.gen_range(7100..7160),
+            (b'A' + rng.gen_range(0..17)) as char,
+            (b'A' + rng.gen_range(0..26)) as char
+        );
         let created = self
             .register(
                 actor,
@@ -270,13 +376,21 @@ impl App {
                         ..ReferrerInput::default()
                     }),
                     question: QUESTIONS[rng.gen_range(0..QUESTIONS.len())].into(),
-                    urgency: Some(["normal", "normal", "normal", "soon", "urgent"][rng.gen_range(0..5)].into()),
+                    urgency: Some(
+                        ["normal", "normal", "normal", "soon", "urgent"][rng.gen_range(0..5)]
+                            .into(),
+                    ),
                     household: Some(NewHouseholdInput {
                         address: AddressInput {
                             street: STREETS[rng.gen_range(0..STREETS.len())].into(),
                             house_number: rng.gen_range(1..200).to_string(),
                             postcode,
-                            city: if actor.municipality_id.as_deref() == Some("gm0294") { "Winterswijk" } else { "Aalten" }.into(),
+                            city: if actor.municipality_id.as_deref() == Some("gm0294") {
+                                "Winterswijk"
+                            } else {
+                                "Aalten"
+                            }
+                            .into(),
                             buurt_code: Some(format!("BU0197{:04}", rng.gen_range(0..30))),
                         },
                         members,
@@ -287,11 +401,28 @@ impl App {
             .await?;
         // Most households are taken up: the registering professional becomes regisseur.
         if rng.gen_bool(0.8) {
-            self.set_team(actor, &created.household_id, &TeamInput { regisseur: actor.username.clone(), members: vec![] })
-                .await?;
+            self.set_team(
+                actor,
+                &created.household_id,
+                &TeamInput {
+                    regisseur: actor.username.clone(),
+                    members: vec![],
+                },
+            )
+            .await?;
             let steps = rng.gen_range(0..=4);
-            for status in ["exploring", "plan", "support", "waakvlam"].iter().take(steps) {
-                self.set_status(actor, &created.household_id, &StatusInput { status: (*status).into() }).await?;
+            for status in ["exploring", "plan", "support", "waakvlam"]
+                .iter()
+                .take(steps)
+            {
+                self.set_status(
+                    actor,
+                    &created.household_id,
+                    &StatusInput {
+                        status: (*status).into(),
+                    },
+                )
+                .await?;
             }
         }
         Ok(())
@@ -301,11 +432,27 @@ impl App {
 /// A random BSN that passes the elfproef (test data only).
 pub fn random_bsn(rng: &mut impl Rng) -> String {
     loop {
-        let digits: Vec<i64> = (0..8).map(|i| if i == 0 { rng.gen_range(1..10) } else { rng.gen_range(0..10) }).collect();
-        let sum: i64 = digits.iter().enumerate().map(|(i, d)| d * (9 - i as i64)).sum();
+        let digits: Vec<i64> = (0..8)
+            .map(|i| {
+                if i == 0 {
+                    rng.gen_range(1..10)
+                } else {
+                    rng.gen_range(0..10)
+                }
+            })
+            .collect();
+        let sum: i64 = digits
+            .iter()
+            .enumerate()
+            .map(|(i, d)| d * (9 - i as i64))
+            .sum();
         let last = sum % 11;
         if last < 10 {
-            return digits.iter().chain(std::iter::once(&last)).map(|d| d.to_string()).collect();
+            return digits
+                .iter()
+                .chain(std::iter::once(&last))
+                .map(|d| d.to_string())
+                .collect();
         }
     }
 }

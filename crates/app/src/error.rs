@@ -30,7 +30,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Conflict { code, message: message.into() }
+        AppError::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn invalid_field(path: &str, error: spil_domain::FieldError) -> Self {

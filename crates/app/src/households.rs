@@ -35,7 +35,13 @@ impl App {
     }
 
     /// The one gate: facts from the store, the decision from the domain.
-    pub(crate) async fn decision(&self, conn: &mut Conn, actor: &Actor, household_id: &str, action: Action) -> AppResult<Decision> {
+    pub(crate) async fn decision(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        household_id: &str,
+        action: Action,
+    ) -> AppResult<Decision> {
         let facts = residents::access_facts(conn, household_id, &actor.user_id, now_micros())
             .await?
             .ok_or(AppError::NotFound)?;
@@ -51,7 +57,13 @@ impl App {
     }
 
     /// Log a refusal and turn it into the error the caller returns.
-    async fn refuse(&self, actor: &Actor, household_id: &str, action: Action, denial: Denial) -> AppError {
+    async fn refuse(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        action: Action,
+        denial: Denial,
+    ) -> AppError {
         let logged = self
             .log_access(Access {
                 at: now_micros(),
@@ -71,7 +83,13 @@ impl App {
 
     /// Authorise a change inside the use case's transaction. A refusal ends the transaction
     /// first (SQLite has one writer) and is then logged on its own.
-    pub(crate) async fn authorize_write(&self, mut tx: Tx, actor: &Actor, household_id: &str, action: Action) -> AppResult<(Tx, Basis)> {
+    pub(crate) async fn authorize_write(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        household_id: &str,
+        action: Action,
+    ) -> AppResult<(Tx, Basis)> {
         match self.decision(&mut tx, actor, household_id, action).await? {
             Decision::Allow(basis) => Ok((tx, basis)),
             Decision::Deny(denial) => {
@@ -83,14 +101,23 @@ impl App {
 
     /// Authorise a read and log it before anything is read. Connections are taken one after
     /// the other, never nested, so a full pool cannot deadlock.
-    async fn authorize_read(&self, actor: &Actor, household_id: &str, action: Action, what: &str) -> AppResult<Basis> {
+    async fn authorize_read(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        action: Action,
+        what: &str,
+    ) -> AppResult<Basis> {
         let decision = {
             let mut conn = self.store().reader().await?;
-            self.decision(&mut conn, actor, household_id, action).await?
+            self.decision(&mut conn, actor, household_id, action)
+                .await?
         };
         let basis = match decision {
             Decision::Allow(basis) => basis,
-            Decision::Deny(denial) => return Err(self.refuse(actor, household_id, action, denial).await),
+            Decision::Deny(denial) => {
+                return Err(self.refuse(actor, household_id, action, denial).await)
+            }
         };
         self.log_access(Access {
             at: now_micros(),
@@ -107,21 +134,30 @@ impl App {
 
     /// The household's file: members, registrations, trajectory and team.
     pub async fn household(&self, actor: &Actor, household_id: &str) -> AppResult<HouseholdView> {
-        let basis = self.authorize_read(actor, household_id, Action::Read, "read_household").await?;
+        let basis = self
+            .authorize_read(actor, household_id, Action::Read, "read_household")
+            .await?;
         let mut conn = self.store().reader().await?;
-        let household = residents::household(&mut conn, household_id).await?.ok_or(AppError::NotFound)?;
+        let household = residents::household(&mut conn, household_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let members = residents::members(&mut conn, household_id).await?;
         let registrations = residents::registrations(&mut conn, household_id).await?;
         let trajectory = match trajectories::current(&mut conn, household_id).await? {
             Some(t) => {
                 let team = trajectories::team(&mut conn, &t.id).await?;
                 Some(TrajectoryView {
-                    regisseur: t
-                        .regisseur_username
-                        .map(|username| UserRef { username, name: t.regisseur_name.unwrap_or_default() }),
+                    regisseur: t.regisseur_username.map(|username| UserRef {
+                        username,
+                        name: t.regisseur_name.unwrap_or_default(),
+                    }),
                     team: team
                         .into_iter()
-                        .map(|m| TeamMemberView { username: m.username, name: m.display_name, role: m.role })
+                        .map(|m| TeamMemberView {
+                            username: m.username,
+                            name: m.display_name,
+                            role: m.role,
+                        })
                         .collect(),
                     id: t.id,
                     status: t.status,
@@ -146,7 +182,9 @@ impl App {
             members: members
                 .into_iter()
                 .map(|m| MemberView {
-                    age: BirthDate::parse(&m.birth_date, today).map(|b| b.age_on(today)).unwrap_or_default(),
+                    age: BirthDate::parse(&m.birth_date, today)
+                        .map(|b| b.age_on(today))
+                        .unwrap_or_default(),
                     parental_authority: m.parental_authority(),
                     person_id: m.person_id,
                     given_name: m.given_name,
@@ -163,7 +201,10 @@ impl App {
             registrations: registrations
                 .into_iter()
                 .map(|r| RegistrationView {
-                    referrer: if r.referrer_name.is_some() || r.referrer_organisation.is_some() || r.referrer_contact.is_some() {
+                    referrer: if r.referrer_name.is_some()
+                        || r.referrer_organisation.is_some()
+                        || r.referrer_contact.is_some()
+                    {
                         Some(ReferrerView {
                             name: r.referrer_name,
                             organisation: r.referrer_organisation,
@@ -186,8 +227,13 @@ impl App {
     }
 
     /// The household's journal, oldest first.
-    pub async fn household_journal(&self, actor: &Actor, household_id: &str) -> AppResult<Vec<JournalEntryView>> {
-        self.authorize_read(actor, household_id, Action::Read, "read_journal").await?;
+    pub async fn household_journal(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+    ) -> AppResult<Vec<JournalEntryView>> {
+        self.authorize_read(actor, household_id, Action::Read, "read_journal")
+            .await?;
         let mut conn = self.store().reader().await?;
         let rows = journal_store::for_household(&mut conn, household_id).await?;
         Ok(rows.into_iter().map(journal_view).collect())
@@ -200,7 +246,14 @@ impl App {
         }
         let mut conn = self.store().reader().await?;
         let coordinator = actor.role == spil_domain::org::Role::Coordinator;
-        let rows = residents::mine(&mut conn, &actor.user_id, actor.team_id.as_deref(), coordinator, 500).await?;
+        let rows = residents::mine(
+            &mut conn,
+            &actor.user_id,
+            actor.team_id.as_deref(),
+            coordinator,
+            500,
+        )
+        .await?;
         self.log_access(Access {
             at: now_micros(),
             user_id: Some(&actor.user_id),
@@ -227,13 +280,21 @@ impl App {
     }
 
     /// Name the regisseur and the household team of the open trajectory.
-    pub async fn set_team(&self, actor: &Actor, household_id: &str, input: &TeamInput) -> AppResult<()> {
+    pub async fn set_team(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &TeamInput,
+    ) -> AppResult<()> {
         // Parse first: nothing is written for bad input.
         let mut errors = FieldErrors::new();
         let regisseur = errors.check("regisseur", parse_username(&input.regisseur));
         let mut members = Vec::new();
         for (i, m) in input.members.iter().enumerate() {
-            let username = errors.check(format!("members[{i}].username"), parse_username(&m.username));
+            let username = errors.check(
+                format!("members[{i}].username"),
+                parse_username(&m.username),
+            );
             let role = errors.check(format!("members[{i}].role"), TeamRole::parse(&m.role));
             if let (Some(username), Some(role)) = (username, role) {
                 members.push((i, username, role));
@@ -245,9 +306,15 @@ impl App {
         };
 
         let tx = self.store().begin().await?;
-        let (mut tx, _) = self.authorize_write(tx, actor, household_id, Action::ManageTeam).await?;
-        let household = residents::household(&mut tx, household_id).await?.ok_or(AppError::NotFound)?;
-        let trajectory = trajectories::open(&mut tx, household_id).await?.ok_or_else(no_open_trajectory)?;
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::ManageTeam)
+            .await?;
+        let household = residents::household(&mut tx, household_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let trajectory = trajectories::open(&mut tx, household_id)
+            .await?
+            .ok_or_else(no_open_trajectory)?;
 
         // Everyone named must be an active professional of the household's municipality.
         let mut errors = FieldErrors::new();
@@ -255,7 +322,8 @@ impl App {
             Some(u)
                 if u.active == 1
                     && u.municipality_id.as_deref() == Some(household.municipality_id.as_str())
-                    && spil_domain::org::Role::parse(&u.role).is_ok_and(|r| r.works_with_households()) =>
+                    && spil_domain::org::Role::parse(&u.role)
+                        .is_ok_and(|r| r.works_with_households()) =>
             {
                 Some(u)
             }
@@ -264,11 +332,19 @@ impl App {
                 None
             }
             None => {
-                errors.add(path, FieldError::Unknown { allowed: "an existing username" });
+                errors.add(
+                    path,
+                    FieldError::Unknown {
+                        allowed: "an existing username",
+                    },
+                );
                 None
             }
         };
-        let regisseur_user = eligible("regisseur".into(), org::user_by_username(&mut tx, &regisseur).await?);
+        let regisseur_user = eligible(
+            "regisseur".into(),
+            org::user_by_username(&mut tx, &regisseur).await?,
+        );
         let mut team: Vec<(String, String)> = Vec::new();
         let mut names: Vec<String> = Vec::new();
         for (i, username, role) in &members {
@@ -286,14 +362,21 @@ impl App {
         };
         // The regisseur is always on the team, in that role.
         team.retain(|(id, _)| *id != regisseur_user.id);
-        team.push((regisseur_user.id.clone(), TeamRole::Regisseur.key().to_owned()));
+        team.push((
+            regisseur_user.id.clone(),
+            TeamRole::Regisseur.key().to_owned(),
+        ));
 
         trajectories::set_regisseur(&mut tx, &trajectory.id, &regisseur_user.id).await?;
         trajectories::replace_team(&mut tx, &trajectory.id, &team).await?;
         let summary = if names.is_empty() {
             format!("Regisseur: {}", regisseur_user.display_name)
         } else {
-            format!("Regisseur: {}; team: {}", regisseur_user.display_name, names.join(", "))
+            format!(
+                "Regisseur: {}; team: {}",
+                regisseur_user.display_name,
+                names.join(", ")
+            )
         };
         record(
             &mut tx,
@@ -313,17 +396,32 @@ impl App {
     }
 
     /// Move the open trajectory to another status.
-    pub async fn set_status(&self, actor: &Actor, household_id: &str, input: &StatusInput) -> AppResult<String> {
-        let next = TrajectoryStatus::parse(&input.status).map_err(|e| AppError::invalid_field("status", e))?;
+    pub async fn set_status(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &StatusInput,
+    ) -> AppResult<String> {
+        let next = TrajectoryStatus::parse(&input.status)
+            .map_err(|e| AppError::invalid_field("status", e))?;
         let tx = self.store().begin().await?;
-        let (mut tx, _) = self.authorize_write(tx, actor, household_id, Action::ChangeStatus).await?;
-        let trajectory = trajectories::open(&mut tx, household_id).await?.ok_or_else(no_open_trajectory)?;
-        let current = TrajectoryStatus::parse(&trajectory.status)
-            .map_err(|_| AppError::Internal(format!("stored status {} unknown", trajectory.status)))?;
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::ChangeStatus)
+            .await?;
+        let trajectory = trajectories::open(&mut tx, household_id)
+            .await?
+            .ok_or_else(no_open_trajectory)?;
+        let current = TrajectoryStatus::parse(&trajectory.status).map_err(|_| {
+            AppError::Internal(format!("stored status {} unknown", trajectory.status))
+        })?;
         if !current.can_move_to(next) {
             return Err(AppError::conflict(
                 "invalid_transition",
-                format!("Van '{}' kan het traject niet naar '{}'.", current.label(), next.label()),
+                format!(
+                    "Van '{}' kan het traject niet naar '{}'.",
+                    current.label(),
+                    next.label()
+                ),
             ));
         }
         if next != TrajectoryStatus::Closed && trajectory.regisseur_id.is_none() {
@@ -333,8 +431,19 @@ impl App {
             ));
         }
         let closed_at = (next == TrajectoryStatus::Closed).then(now_micros);
-        if !trajectories::set_status(&mut tx, &trajectory.id, current.key(), next.key(), closed_at).await? {
-            return Err(AppError::conflict("concurrent_change", "Het traject is intussen door iemand anders gewijzigd."));
+        if !trajectories::set_status(
+            &mut tx,
+            &trajectory.id,
+            current.key(),
+            next.key(),
+            closed_at,
+        )
+        .await?
+        {
+            return Err(AppError::conflict(
+                "concurrent_change",
+                "Het traject is intussen door iemand anders gewijzigd.",
+            ));
         }
         record(
             &mut tx,
@@ -351,16 +460,32 @@ impl App {
 
     /// Emergency read access with a written reason: granted for a few hours, logged,
     /// journalled on the household (so the resident can see it) and listed for the privacy officer.
-    pub async fn break_glass(&self, actor: &Actor, household_id: &str, input: &BreakGlassInput) -> AppResult<()> {
-        let reason = required_text(&input.reason, 1000).map_err(|e| AppError::invalid_field("reason", e))?;
+    pub async fn break_glass(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &BreakGlassInput,
+    ) -> AppResult<()> {
+        let reason =
+            required_text(&input.reason, 1000).map_err(|e| AppError::invalid_field("reason", e))?;
         if reason.chars().count() < 10 {
             return Err(AppError::invalid_field("reason", FieldError::Required));
         }
         let tx = self.store().begin().await?;
-        let (mut tx, _) = self.authorize_write(tx, actor, household_id, Action::BreakGlass).await?;
-        let now = now_micros();
-        trajectories::insert_break_glass(&mut tx, &new_id(), &actor.user_id, household_id, &reason, now, now + BREAK_GLASS_MICROS)
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::BreakGlass)
             .await?;
+        let now = now_micros();
+        trajectories::insert_break_glass(
+            &mut tx,
+            &new_id(),
+            &actor.user_id,
+            household_id,
+            &reason,
+            now,
+            now + BREAK_GLASS_MICROS,
+        )
+        .await?;
         access_log::insert(
             &mut tx,
             &Access {
@@ -389,9 +514,14 @@ impl App {
 
     /// Who looked at this household's file: for the regisseur and coordinator, so that they
     /// can answer a resident who asks.
-    pub async fn household_access_log(&self, actor: &Actor, household_id: &str) -> AppResult<Vec<AccessLogView>> {
+    pub async fn household_access_log(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+    ) -> AppResult<Vec<AccessLogView>> {
         // Those who may steer the trajectory may also answer for who looked at it.
-        self.authorize_read(actor, household_id, Action::ChangeStatus, "read_access_log").await?;
+        self.authorize_read(actor, household_id, Action::ChangeStatus, "read_access_log")
+            .await?;
         let mut conn = self.store().reader().await?;
         let rows = access_log::for_household(&mut conn, household_id, 1000).await?;
         Ok(rows.into_iter().map(crate::audit::access_view).collect())
@@ -399,5 +529,8 @@ impl App {
 }
 
 fn no_open_trajectory() -> AppError {
-    AppError::conflict("no_open_trajectory", "Dit huishouden heeft geen open traject.")
+    AppError::conflict(
+        "no_open_trajectory",
+        "Dit huishouden heeft geen open traject.",
+    )
 }

@@ -85,7 +85,12 @@ impl App {
         let mut verifier = ChainVerifier::new();
         let mut after: Option<(String, i64)> = None;
         loop {
-            let page = journal::page_in_chain_order(&mut conn, after.as_ref().map(|(s, n)| (s.as_str(), *n)), PAGE).await?;
+            let page = journal::page_in_chain_order(
+                &mut conn,
+                after.as_ref().map(|(s, n)| (s.as_str(), *n)),
+                PAGE,
+            )
+            .await?;
             let done = (page.len() as i64) < PAGE;
             for row in page {
                 after = Some((row.stream.clone(), row.stream_seq));
@@ -96,8 +101,14 @@ impl App {
             }
         }
         Ok(match verifier.finish(&heads) {
-            Ok(entries) => Verified { entries, first_break: None },
-            Err(found) => Verified { entries: 0, first_break: Some(found) },
+            Ok(entries) => Verified {
+                entries,
+                first_break: None,
+            },
+            Err(found) => Verified {
+                entries: 0,
+                first_break: Some(found),
+            },
         })
     }
 }

@@ -64,11 +64,17 @@ fn parse_received_at(raw: Option<&str>, now: DateTime<Utc>) -> Result<i64, Field
         return Ok(now.timestamp_micros());
     };
     let at = if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        date.and_hms_opt(12, 0, 0).map(|dt| dt.and_utc()).ok_or(FieldError::DateInvalid)?
+        date.and_hms_opt(12, 0, 0)
+            .map(|dt| dt.and_utc())
+            .ok_or(FieldError::DateInvalid)?
     } else {
-        DateTime::parse_from_rfc3339(raw).map_err(|_| FieldError::DateInvalid)?.with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(raw)
+            .map_err(|_| FieldError::DateInvalid)?
+            .with_timezone(&Utc)
     };
-    if at.date_naive() > now.date_naive() || at > now + chrono::Duration::minutes(5) && raw.len() > 10 {
+    if at.date_naive() > now.date_naive()
+        || at > now + chrono::Duration::minutes(5) && raw.len() > 10
+    {
         return Err(FieldError::DateInFuture);
     }
     if at.date_naive() < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default() {
@@ -77,12 +83,22 @@ fn parse_received_at(raw: Option<&str>, now: DateTime<Utc>) -> Result<i64, Field
     Ok(at.timestamp_micros())
 }
 
-fn parse_member(errors: &mut FieldErrors, path: &str, m: &MemberInput, today: NaiveDate) -> Option<Member> {
+fn parse_member(
+    errors: &mut FieldErrors,
+    path: &str,
+    m: &MemberInput,
+    today: NaiveDate,
+) -> Option<Member> {
     let given_name = errors.check(format!("{path}.given_name"), parse_name(&m.given_name));
     let family_name = errors.check(format!("{path}.family_name"), parse_name(&m.family_name));
-    let birth_date = errors.check(format!("{path}.birth_date"), BirthDate::parse(&m.birth_date, today));
+    let birth_date = errors.check(
+        format!("{path}.birth_date"),
+        BirthDate::parse(&m.birth_date, today),
+    );
     let bsn = match m.bsn.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-        Some(raw) => errors.check(format!("{path}.bsn"), Bsn::parse(raw)).map(Some),
+        Some(raw) => errors
+            .check(format!("{path}.bsn"), Bsn::parse(raw))
+            .map(Some),
         None => Some(None),
     };
     let relation = errors.check(format!("{path}.relation"), Relation::parse(&m.relation));
@@ -100,21 +116,44 @@ fn parse_member(errors: &mut FieldErrors, path: &str, m: &MemberInput, today: Na
     })
 }
 
-fn parse_new_household(errors: &mut FieldErrors, h: &NewHouseholdInput, today: NaiveDate) -> Option<NewHousehold> {
+fn parse_new_household(
+    errors: &mut FieldErrors,
+    h: &NewHouseholdInput,
+    today: NaiveDate,
+) -> Option<NewHousehold> {
     let a = &h.address;
-    let street = errors.check("household.address.street", spil_domain::field::required_text(&a.street, 120));
-    let house_number = errors.check("household.address.house_number", parse_house_number(&a.house_number));
+    let street = errors.check(
+        "household.address.street",
+        spil_domain::field::required_text(&a.street, 120),
+    );
+    let house_number = errors.check(
+        "household.address.house_number",
+        parse_house_number(&a.house_number),
+    );
     let postcode = errors.check("household.address.postcode", Postcode::parse(&a.postcode));
-    let city = errors.check("household.address.city", spil_domain::field::required_text(&a.city, 80));
-    let buurt_code = match a.buurt_code.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-        Some(raw) => errors.check("household.address.buurt_code", BuurtCode::parse(raw)).map(Some),
+    let city = errors.check(
+        "household.address.city",
+        spil_domain::field::required_text(&a.city, 80),
+    );
+    let buurt_code = match a
+        .buurt_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        Some(raw) => errors
+            .check("household.address.buurt_code", BuurtCode::parse(raw))
+            .map(Some),
         None => Some(None),
     };
     if h.members.is_empty() {
         errors.add("household.members", FieldError::Empty);
     }
     if h.members.len() > MAX_MEMBERS {
-        errors.add("household.members", FieldError::TooLong { max: MAX_MEMBERS });
+        errors.add(
+            "household.members",
+            FieldError::TooLong { max: MAX_MEMBERS },
+        );
     }
     let members: Vec<Option<Member>> = h
         .members
@@ -151,11 +190,23 @@ fn parse(input: &RegistrationInput, now: DateTime<Utc>) -> Result<Registration, 
         None | Some("") => Some(Urgency::Normal),
         Some(raw) => errors.check("urgency", Urgency::parse(raw)),
     };
-    let received_at = errors.check("received_at", parse_received_at(input.received_at.as_deref(), now));
+    let received_at = errors.check(
+        "received_at",
+        parse_received_at(input.received_at.as_deref(), now),
+    );
     let referrer = input.referrer.clone().unwrap_or_default();
-    let referrer_name = errors.check("referrer.name", optional_text(referrer.name.as_deref(), 120));
-    let referrer_organisation = errors.check("referrer.organisation", optional_text(referrer.organisation.as_deref(), 120));
-    let referrer_contact = errors.check("referrer.contact", optional_text(referrer.contact.as_deref(), 200));
+    let referrer_name = errors.check(
+        "referrer.name",
+        optional_text(referrer.name.as_deref(), 120),
+    );
+    let referrer_organisation = errors.check(
+        "referrer.organisation",
+        optional_text(referrer.organisation.as_deref(), 120),
+    );
+    let referrer_contact = errors.check(
+        "referrer.contact",
+        optional_text(referrer.contact.as_deref(), 200),
+    );
     let target = match (&input.household_id, &input.household) {
         (Some(_), Some(_)) => {
             errors.add("household", FieldError::NotAllowed);
@@ -169,19 +220,35 @@ fn parse(input: &RegistrationInput, now: DateTime<Utc>) -> Result<Registration, 
         }
     };
     errors.clone().into_result()?;
-    match (route, question, urgency, received_at, referrer_name, referrer_organisation, referrer_contact, target) {
-        (Some(route), Some(question), Some(urgency), Some(received_at), Some(rn), Some(ro), Some(rc), Some(target)) => {
-            Ok(Registration {
-                route,
-                referrer_name: rn,
-                referrer_organisation: ro,
-                referrer_contact: rc,
-                question,
-                urgency,
-                received_at,
-                target,
-            })
-        }
+    match (
+        route,
+        question,
+        urgency,
+        received_at,
+        referrer_name,
+        referrer_organisation,
+        referrer_contact,
+        target,
+    ) {
+        (
+            Some(route),
+            Some(question),
+            Some(urgency),
+            Some(received_at),
+            Some(rn),
+            Some(ro),
+            Some(rc),
+            Some(target),
+        ) => Ok(Registration {
+            route,
+            referrer_name: rn,
+            referrer_organisation: ro,
+            referrer_contact: rc,
+            question,
+            urgency,
+            received_at,
+            target,
+        }),
         _ => Err(errors),
     }
 }
@@ -189,7 +256,11 @@ fn parse(input: &RegistrationInput, now: DateTime<Utc>) -> Result<Registration, 
 impl App {
     /// Possible duplicates of the members of a new household, for the professional to look at
     /// before registering. Household ids are given only where the caller may open them.
-    pub async fn possible_duplicates(&self, actor: &Actor, input: &RegistrationInput) -> AppResult<Vec<DuplicateView>> {
+    pub async fn possible_duplicates(
+        &self,
+        actor: &Actor,
+        input: &RegistrationInput,
+    ) -> AppResult<Vec<DuplicateView>> {
         if !may_register(actor) {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
@@ -208,7 +279,12 @@ impl App {
         self.duplicates_of(&mut conn, actor, &members).await
     }
 
-    async fn duplicates_of(&self, conn: &mut Conn, actor: &Actor, members: &[Member]) -> AppResult<Vec<DuplicateView>> {
+    async fn duplicates_of(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        members: &[Member],
+    ) -> AppResult<Vec<DuplicateView>> {
         let mut found = Vec::new();
         for (index, m) in members.iter().enumerate() {
             let candidates = residents::duplicate_candidates(
@@ -220,13 +296,24 @@ impl App {
             .await?;
             for c in candidates {
                 let visible = match &c.household_id {
-                    Some(hid) => matches!(self.decision(conn, actor, hid, Action::Read).await, Ok(d) if d.is_allowed()),
+                    Some(hid) => {
+                        matches!(self.decision(conn, actor, hid, Action::Read).await, Ok(d) if d.is_allowed())
+                    }
                     None => false,
                 };
                 found.push(DuplicateView {
                     member_index: index,
-                    matched_on: if c.matched_on_bsn() { "bsn" } else { "name_and_birth_date" }.to_owned(),
-                    household_id: if visible { c.household_id.clone() } else { None },
+                    matched_on: if c.matched_on_bsn() {
+                        "bsn"
+                    } else {
+                        "name_and_birth_date"
+                    }
+                    .to_owned(),
+                    household_id: if visible {
+                        c.household_id.clone()
+                    } else {
+                        None
+                    },
                     person_id: c.person_id,
                     given_name: c.given_name,
                     family_name: c.family_name,
@@ -239,13 +326,19 @@ impl App {
 
     /// Register a question or worry. Creates the household with its members, or attaches to an
     /// existing one; opens a trajectory when none is open; journals both. All or nothing.
-    pub async fn register(&self, actor: &Actor, input: &RegistrationInput) -> AppResult<RegistrationCreated> {
+    pub async fn register(
+        &self,
+        actor: &Actor,
+        input: &RegistrationInput,
+    ) -> AppResult<RegistrationCreated> {
         if !may_register(actor) {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
         let now = Utc::now();
         let registration = parse(input, now)?;
-        let (Some(team_id), Some(municipality_id)) = (actor.team_id.as_deref(), actor.municipality_id.as_deref()) else {
+        let (Some(team_id), Some(municipality_id)) =
+            (actor.team_id.as_deref(), actor.municipality_id.as_deref())
+        else {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         };
         let now_us = now.timestamp_micros();
@@ -258,9 +351,13 @@ impl App {
             }
             Target::New(household) => {
                 let mut tx = tx;
-                let duplicates = self.duplicates_of(&mut tx, actor, &household.members).await?;
+                let duplicates = self
+                    .duplicates_of(&mut tx, actor, &household.members)
+                    .await?;
                 let id = new_id();
-                let team = org::team(&mut tx, team_id).await?.ok_or(AppError::NotFound)?;
+                let team = org::team(&mut tx, team_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
                 residents::insert_household(
                     &mut tx,
                     &residents::NewHousehold {
@@ -295,9 +392,20 @@ impl App {
                         },
                     )
                     .await?;
-                    residents::insert_member(&mut tx, &id, &person_id, m.relation.key(), m.parental_authority, &valid_from)
-                        .await?;
-                    names.push(format!("{} ({})", m.given_name, m.birth_date.age_on(now.date_naive())));
+                    residents::insert_member(
+                        &mut tx,
+                        &id,
+                        &person_id,
+                        m.relation.key(),
+                        m.parental_authority,
+                        &valid_from,
+                    )
+                    .await?;
+                    names.push(format!(
+                        "{} ({})",
+                        m.given_name,
+                        m.birth_date.age_on(now.date_naive())
+                    ));
                 }
                 record(
                     &mut tx,
@@ -322,7 +430,14 @@ impl App {
             Some(t) => t.id,
             None => {
                 let id = new_id();
-                trajectories::insert(&mut tx, &id, &household_id, TrajectoryStatus::Registered.key(), now_us).await?;
+                trajectories::insert(
+                    &mut tx,
+                    &id,
+                    &household_id,
+                    TrajectoryStatus::Registered.key(),
+                    now_us,
+                )
+                .await?;
                 record(
                     &mut tx,
                     &actor.user_id,
@@ -355,7 +470,10 @@ impl App {
             },
         )
         .await?;
-        let via = match (&registration.referrer_organisation, &registration.referrer_name) {
+        let via = match (
+            &registration.referrer_organisation,
+            &registration.referrer_name,
+        ) {
             (Some(org), _) => format!("{} ({org})", registration.route.label()),
             (None, Some(name)) => format!("{} ({name})", registration.route.label()),
             _ => registration.route.label().to_owned(),
@@ -365,7 +483,11 @@ impl App {
             &actor.user_id,
             &household_id,
             "registration.created",
-            &format!("Aanmelding via {via}, urgentie {}: {}", registration.urgency.label().to_lowercase(), registration.question),
+            &format!(
+                "Aanmelding via {via}, urgentie {}: {}",
+                registration.urgency.label().to_lowercase(),
+                registration.question
+            ),
             serde_json::json!({
                 "registration_id": registration_id,
                 "route": registration.route.key(),
@@ -374,7 +496,12 @@ impl App {
         )
         .await?;
         spil_store::commit(tx).await?;
-        Ok(RegistrationCreated { registration_id, household_id, trajectory_id, possible_duplicates: duplicates })
+        Ok(RegistrationCreated {
+            registration_id,
+            household_id,
+            trajectory_id,
+            possible_duplicates: duplicates,
+        })
     }
 }
 
@@ -383,7 +510,9 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+        DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_default()
     }
 
     fn member(bsn: Option<&str>) -> MemberInput {
@@ -418,15 +547,26 @@ mod tests {
     #[test]
     fn a_valid_registration_parses() {
         let parsed = parse(&input(vec![member(Some("111222333"))]), now());
-        assert!(matches!(parsed, Ok(Registration { target: Target::New(_), urgency: Urgency::Normal, .. })));
+        assert!(matches!(
+            parsed,
+            Ok(Registration {
+                target: Target::New(_),
+                urgency: Urgency::Normal,
+                ..
+            })
+        ));
     }
 
     #[test]
     fn field_errors_name_the_member_and_field() {
-        let Err(errors) = parse(&input(vec![member(None), member(Some("123456789"))]), now()) else {
+        let Err(errors) = parse(&input(vec![member(None), member(Some("123456789"))]), now())
+        else {
             panic!("invalid BSN accepted");
         };
-        assert_eq!(errors.0.get("members[1].bsn"), Some(&FieldError::BsnInvalid));
+        assert_eq!(
+            errors.0.get("members[1].bsn"),
+            Some(&FieldError::BsnInvalid)
+        );
         assert_eq!(errors.0.len(), 1);
     }
 
@@ -440,22 +580,30 @@ mod tests {
         };
         assert_eq!(errors.0.get("household.members"), Some(&FieldError::Empty));
         assert_eq!(errors.0.get("question"), Some(&FieldError::Required));
-        assert!(matches!(errors.0.get("route"), Some(FieldError::Unknown { .. })));
+        assert!(matches!(
+            errors.0.get("route"),
+            Some(FieldError::Unknown { .. })
+        ));
     }
 
     #[test]
     fn exactly_one_of_household_id_and_household() {
         let mut both = input(vec![member(None)]);
         both.household_id = Some("x".into());
-        assert!(parse(&both, now()).is_err_and(|e| e.0.get("household") == Some(&FieldError::NotAllowed)));
+        assert!(parse(&both, now())
+            .is_err_and(|e| e.0.get("household") == Some(&FieldError::NotAllowed)));
         let mut neither = input(vec![]);
         neither.household = None;
-        assert!(parse(&neither, now()).is_err_and(|e| e.0.get("household") == Some(&FieldError::Required)));
+        assert!(parse(&neither, now())
+            .is_err_and(|e| e.0.get("household") == Some(&FieldError::Required)));
     }
 
     #[test]
     fn the_same_bsn_twice_is_refused() {
-        let result = parse(&input(vec![member(Some("111222333")), member(Some("111222333"))]), now());
+        let result = parse(
+            &input(vec![member(Some("111222333")), member(Some("111222333"))]),
+            now(),
+        );
         assert!(result.is_err_and(|e| e.0.get("members[1].bsn") == Some(&FieldError::NotAllowed)));
     }
 
@@ -463,8 +611,17 @@ mod tests {
     fn received_at_cannot_lie_in_the_future() {
         assert!(parse_received_at(Some("2026-11-23"), now()).is_ok());
         assert!(parse_received_at(Some("2026-11-22T08:00:00+01:00"), now()).is_ok());
-        assert_eq!(parse_received_at(Some("2026-11-24"), now()), Err(FieldError::DateInFuture));
-        assert_eq!(parse_received_at(Some("2026-11-23T11:00:00Z"), now()), Err(FieldError::DateInFuture));
-        assert_eq!(parse_received_at(Some("gisteren"), now()), Err(FieldError::DateInvalid));
+        assert_eq!(
+            parse_received_at(Some("2026-11-24"), now()),
+            Err(FieldError::DateInFuture)
+        );
+        assert_eq!(
+            parse_received_at(Some("2026-11-23T11:00:00Z"), now()),
+            Err(FieldError::DateInFuture)
+        );
+        assert_eq!(
+            parse_received_at(Some("gisteren"), now()),
+            Err(FieldError::DateInvalid)
+        );
     }
 }

@@ -24,13 +24,17 @@ impl App {
     pub async fn add_user(&self, input: &NewUserInput<'_>, by: Option<&str>) -> AppResult<String> {
         let mut errors = FieldErrors::new();
         let username = errors.check("username", parse_username(input.username));
-        let display_name = errors.check("display_name", field::required_text(input.display_name, 100));
+        let display_name = errors.check(
+            "display_name",
+            field::required_text(input.display_name, 100),
+        );
         let role = errors.check("role", Role::parse(input.role));
         if input.password.chars().count() < 4 {
             errors.add("password", spil_domain::FieldError::Required);
         }
         errors.into_result()?;
-        let (Some(username), Some(display_name), Some(role)) = (username, display_name, role) else {
+        let (Some(username), Some(display_name), Some(role)) = (username, display_name, role)
+        else {
             return Err(AppError::Internal("validated fields missing".into()));
         };
 
@@ -39,11 +43,21 @@ impl App {
             Some(team_name) => {
                 let team = org::team_by_name(&mut tx, team_name)
                     .await?
-                    .ok_or_else(|| AppError::invalid_field("team", spil_domain::FieldError::Unknown { allowed: "a team name" }))?;
+                    .ok_or_else(|| {
+                        AppError::invalid_field(
+                            "team",
+                            spil_domain::FieldError::Unknown {
+                                allowed: "a team name",
+                            },
+                        )
+                    })?;
                 (Some(team.id), Some(team.municipality_id))
             }
             None if role.works_with_households() => {
-                return Err(AppError::invalid_field("team", spil_domain::FieldError::Required));
+                return Err(AppError::invalid_field(
+                    "team",
+                    spil_domain::FieldError::Required,
+                ));
             }
             None => (None, input.municipality_id.map(str::to_owned)),
         };
@@ -65,7 +79,10 @@ impl App {
         .await;
         match created {
             Err(StoreError::Conflict) => {
-                return Err(AppError::conflict("username_taken", format!("De gebruikersnaam {username} bestaat al.")))
+                return Err(AppError::conflict(
+                    "username_taken",
+                    format!("De gebruikersnaam {username} bestaat al."),
+                ))
             }
             other => other?,
         }

@@ -128,7 +128,9 @@ pub fn decide(actor: &Actor, household: &HouseholdFacts, action: Action) -> Deci
         },
         // Taking up a household from the queue means naming its team.
         Action::ManageTeam => match regular {
-            Some(basis @ (Basis::Regisseur | Basis::Coordinator | Basis::IntakeQueue)) => Allow(basis),
+            Some(basis @ (Basis::Regisseur | Basis::Coordinator | Basis::IntakeQueue)) => {
+                Allow(basis)
+            }
             Some(_) => Deny(Denial::NotRegisseur),
             None if household.actor_has_break_glass => Deny(Denial::BreakGlassIsReadOnly),
             None => Deny(Denial::NotOnTeam),
@@ -189,39 +191,208 @@ mod tests {
         use Decision::{Allow, Deny};
         use Role::*;
 
-        let regisseur = HouseholdFacts { actor_is_regisseur: true, actor_on_team: true, ..household() };
-        let member = HouseholdFacts { actor_on_team: true, ..household() };
-        let queued = HouseholdFacts { unassigned: true, ..household() };
+        let regisseur = HouseholdFacts {
+            actor_is_regisseur: true,
+            actor_on_team: true,
+            ..household()
+        };
+        let member = HouseholdFacts {
+            actor_on_team: true,
+            ..household()
+        };
+        let queued = HouseholdFacts {
+            unassigned: true,
+            ..household()
+        };
         let assigned = household();
-        let glass = HouseholdFacts { actor_has_break_glass: true, ..household() };
+        let glass = HouseholdFacts {
+            actor_has_break_glass: true,
+            ..household()
+        };
 
         let cases: Vec<(&str, Actor, &HouseholdFacts, Action, Decision)> = vec![
-            ("regisseur reads", actor(Professional, "aalten", "team-a"), &regisseur, Read, Allow(Basis::Regisseur)),
-            ("regisseur names team", actor(Professional, "aalten", "team-a"), &regisseur, ManageTeam, Allow(Basis::Regisseur)),
-            ("regisseur changes status", actor(Professional, "aalten", "team-a"), &regisseur, ChangeStatus, Allow(Basis::Regisseur)),
-            ("team member from another team reads", actor(Professional, "aalten", "team-b"), &member, Read, Allow(Basis::TeamMember)),
-            ("team member writes", actor(Professional, "aalten", "team-b"), &member, Write, Allow(Basis::TeamMember)),
-            ("team member may not name team", actor(Professional, "aalten", "team-b"), &member, ManageTeam, Deny(Denial::NotRegisseur)),
-            ("team member may not change status", actor(Professional, "aalten", "team-a"), &member, ChangeStatus, Deny(Denial::NotRegisseur)),
-            ("own team's queue is readable", actor(Professional, "aalten", "team-a"), &queued, Read, Allow(Basis::IntakeQueue)),
-            ("own team's queue can be taken up", actor(Professional, "aalten", "team-a"), &queued, ManageTeam, Allow(Basis::IntakeQueue)),
-            ("queue member may not change status", actor(Professional, "aalten", "team-a"), &queued, ChangeStatus, Deny(Denial::NotRegisseur)),
-            ("other team's queue is closed", actor(Professional, "aalten", "team-b"), &queued, Read, Deny(Denial::NotOnTeam)),
-            ("assigned household of own team, not on it", actor(Professional, "aalten", "team-a"), &assigned, Read, Deny(Denial::NotOnTeam)),
-            ("coordinator sees own team's households", actor(Coordinator, "aalten", "team-a"), &assigned, Read, Allow(Basis::Coordinator)),
-            ("coordinator changes status", actor(Coordinator, "aalten", "team-a"), &assigned, ChangeStatus, Allow(Basis::Coordinator)),
-            ("coordinator of other team", actor(Coordinator, "aalten", "team-b"), &assigned, Read, Deny(Denial::NotOnTeam)),
-            ("other municipality, even on team", actor(Professional, "winterswijk", "team-a"), &regisseur, Read, Deny(Denial::OtherMunicipality)),
-            ("policy never reads files", actor(Policy, "aalten", "team-a"), &regisseur, Read, Deny(Denial::RoleHasNoCaseAccess)),
-            ("privacy officer never reads files", actor(PrivacyOfficer, "aalten", "team-a"), &queued, Read, Deny(Denial::RoleHasNoCaseAccess)),
-            ("admin never reads files", actor(Admin, "aalten", "team-a"), &queued, Read, Deny(Denial::RoleHasNoCaseAccess)),
-            ("break-the-glass reads", actor(Professional, "aalten", "team-b"), &glass, Read, Allow(Basis::BreakGlass)),
-            ("break-the-glass does not write", actor(Professional, "aalten", "team-b"), &glass, Write, Deny(Denial::BreakGlassIsReadOnly)),
-            ("break-the-glass does not manage", actor(Professional, "aalten", "team-b"), &glass, ManageTeam, Deny(Denial::BreakGlassIsReadOnly)),
-            ("break-the-glass can be asked", actor(Professional, "aalten", "team-b"), &assigned, BreakGlass, Allow(Basis::EmergencyRequest)),
-            ("break-the-glass not for own households", actor(Professional, "aalten", "team-a"), &regisseur, BreakGlass, Deny(Denial::AlreadyHasAccess)),
-            ("break-the-glass not across municipalities", actor(Professional, "winterswijk", "team-x"), &assigned, BreakGlass, Deny(Denial::OtherMunicipality)),
-            ("doorbraakregisseur on team reads", actor(Doorbraakregisseur, "aalten", "team-c"), &member, Read, Allow(Basis::TeamMember)),
+            (
+                "regisseur reads",
+                actor(Professional, "aalten", "team-a"),
+                &regisseur,
+                Read,
+                Allow(Basis::Regisseur),
+            ),
+            (
+                "regisseur names team",
+                actor(Professional, "aalten", "team-a"),
+                &regisseur,
+                ManageTeam,
+                Allow(Basis::Regisseur),
+            ),
+            (
+                "regisseur changes status",
+                actor(Professional, "aalten", "team-a"),
+                &regisseur,
+                ChangeStatus,
+                Allow(Basis::Regisseur),
+            ),
+            (
+                "team member from another team reads",
+                actor(Professional, "aalten", "team-b"),
+                &member,
+                Read,
+                Allow(Basis::TeamMember),
+            ),
+            (
+                "team member writes",
+                actor(Professional, "aalten", "team-b"),
+                &member,
+                Write,
+                Allow(Basis::TeamMember),
+            ),
+            (
+                "team member may not name team",
+                actor(Professional, "aalten", "team-b"),
+                &member,
+                ManageTeam,
+                Deny(Denial::NotRegisseur),
+            ),
+            (
+                "team member may not change status",
+                actor(Professional, "aalten", "team-a"),
+                &member,
+                ChangeStatus,
+                Deny(Denial::NotRegisseur),
+            ),
+            (
+                "own team's queue is readable",
+                actor(Professional, "aalten", "team-a"),
+                &queued,
+                Read,
+                Allow(Basis::IntakeQueue),
+            ),
+            (
+                "own team's queue can be taken up",
+                actor(Professional, "aalten", "team-a"),
+                &queued,
+                ManageTeam,
+                Allow(Basis::IntakeQueue),
+            ),
+            (
+                "queue member may not change status",
+                actor(Professional, "aalten", "team-a"),
+                &queued,
+                ChangeStatus,
+                Deny(Denial::NotRegisseur),
+            ),
+            (
+                "other team's queue is closed",
+                actor(Professional, "aalten", "team-b"),
+                &queued,
+                Read,
+                Deny(Denial::NotOnTeam),
+            ),
+            (
+                "assigned household of own team, not on it",
+                actor(Professional, "aalten", "team-a"),
+                &assigned,
+                Read,
+                Deny(Denial::NotOnTeam),
+            ),
+            (
+                "coordinator sees own team's households",
+                actor(Coordinator, "aalten", "team-a"),
+                &assigned,
+                Read,
+                Allow(Basis::Coordinator),
+            ),
+            (
+                "coordinator changes status",
+                actor(Coordinator, "aalten", "team-a"),
+                &assigned,
+                ChangeStatus,
+                Allow(Basis::Coordinator),
+            ),
+            (
+                "coordinator of other team",
+                actor(Coordinator, "aalten", "team-b"),
+                &assigned,
+                Read,
+                Deny(Denial::NotOnTeam),
+            ),
+            (
+                "other municipality, even on team",
+                actor(Professional, "winterswijk", "team-a"),
+                &regisseur,
+                Read,
+                Deny(Denial::OtherMunicipality),
+            ),
+            (
+                "policy never reads files",
+                actor(Policy, "aalten", "team-a"),
+                &regisseur,
+                Read,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "privacy officer never reads files",
+                actor(PrivacyOfficer, "aalten", "team-a"),
+                &queued,
+                Read,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "admin never reads files",
+                actor(Admin, "aalten", "team-a"),
+                &queued,
+                Read,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "break-the-glass reads",
+                actor(Professional, "aalten", "team-b"),
+                &glass,
+                Read,
+                Allow(Basis::BreakGlass),
+            ),
+            (
+                "break-the-glass does not write",
+                actor(Professional, "aalten", "team-b"),
+                &glass,
+                Write,
+                Deny(Denial::BreakGlassIsReadOnly),
+            ),
+            (
+                "break-the-glass does not manage",
+                actor(Professional, "aalten", "team-b"),
+                &glass,
+                ManageTeam,
+                Deny(Denial::BreakGlassIsReadOnly),
+            ),
+            (
+                "break-the-glass can be asked",
+                actor(Professional, "aalten", "team-b"),
+                &assigned,
+                BreakGlass,
+                Allow(Basis::EmergencyRequest),
+            ),
+            (
+                "break-the-glass not for own households",
+                actor(Professional, "aalten", "team-a"),
+                &regisseur,
+                BreakGlass,
+                Deny(Denial::AlreadyHasAccess),
+            ),
+            (
+                "break-the-glass not across municipalities",
+                actor(Professional, "winterswijk", "team-x"),
+                &assigned,
+                BreakGlass,
+                Deny(Denial::OtherMunicipality),
+            ),
+            (
+                "doorbraakregisseur on team reads",
+                actor(Doorbraakregisseur, "aalten", "team-c"),
+                &member,
+                Read,
+                Allow(Basis::TeamMember),
+            ),
         ];
         for (name, who, facts, action, expected) in cases {
             assert_eq!(decide(&who, facts, action), expected, "{name}");
@@ -232,8 +403,15 @@ mod tests {
     fn an_actor_without_municipality_is_refused() {
         let mut who = actor(Role::Professional, "aalten", "team-a");
         who.municipality_id = None;
-        let facts = HouseholdFacts { actor_is_regisseur: true, actor_on_team: true, ..household() };
-        assert_eq!(decide(&who, &facts, Action::Read), Decision::Deny(Denial::OtherMunicipality));
+        let facts = HouseholdFacts {
+            actor_is_regisseur: true,
+            actor_on_team: true,
+            ..household()
+        };
+        assert_eq!(
+            decide(&who, &facts, Action::Read),
+            Decision::Deny(Denial::OtherMunicipality)
+        );
     }
 
     #[test]

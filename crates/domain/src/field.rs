@@ -91,7 +91,11 @@ impl FieldErrors {
     }
 
     /// Parse one field; on failure remember the error under `path` and return `None`.
-    pub fn check<T>(&mut self, path: impl Into<String>, result: Result<T, FieldError>) -> Option<T> {
+    pub fn check<T>(
+        &mut self,
+        path: impl Into<String>,
+        result: Result<T, FieldError>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
@@ -186,7 +190,10 @@ mod tests {
     fn required_text_trims_and_refuses_blank_and_long() {
         assert_eq!(required_text("  Schulden ", 20), Ok("Schulden".into()));
         assert_eq!(required_text("   ", 20), Err(FieldError::Required));
-        assert_eq!(required_text("abcdef", 5), Err(FieldError::TooLong { max: 5 }));
+        assert_eq!(
+            required_text("abcdef", 5),
+            Err(FieldError::TooLong { max: 5 })
+        );
         assert_eq!(optional_text(Some(" "), 5), Ok(None));
     }
 
@@ -195,7 +202,10 @@ mod tests {
         let mut errors = FieldErrors::new();
         errors.add("members[0].bsn", FieldError::BsnInvalid);
         errors.add("members[0].bsn", FieldError::Required);
-        assert_eq!(errors.0.get("members[0].bsn"), Some(&FieldError::BsnInvalid));
+        assert_eq!(
+            errors.0.get("members[0].bsn"),
+            Some(&FieldError::BsnInvalid)
+        );
         assert!(errors.into_result().is_err());
     }
 }

@@ -12,7 +12,11 @@ pub struct Postcode(String);
 
 impl Postcode {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         if compact.is_empty() {
             return Err(FieldError::Required);
         }
@@ -42,7 +46,9 @@ pub struct BuurtCode(String);
 impl BuurtCode {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let code = raw.trim().to_uppercase();
-        let valid = code.len() == 10 && code.starts_with("BU") && code[2..].bytes().all(|b| b.is_ascii_digit());
+        let valid = code.len() == 10
+            && code.starts_with("BU")
+            && code[2..].bytes().all(|b| b.is_ascii_digit());
         if valid {
             Ok(BuurtCode(code))
         } else {
@@ -91,10 +97,20 @@ mod tests {
 
     #[test]
     fn postcode_is_normalised_and_checked() {
-        assert_eq!(Postcode::parse("7121ab").map(|p| p.as_str().to_owned()), Ok("7121 AB".into()));
-        assert_eq!(Postcode::parse(" 7121 AB ").map(|p| p.as_str().to_owned()), Ok("7121 AB".into()));
+        assert_eq!(
+            Postcode::parse("7121ab").map(|p| p.as_str().to_owned()),
+            Ok("7121 AB".into())
+        );
+        assert_eq!(
+            Postcode::parse(" 7121 AB ").map(|p| p.as_str().to_owned()),
+            Ok("7121 AB".into())
+        );
         for bad in ["0121AB", "712AB", "7121 SS", "7121 A1", "71211AB"] {
-            assert_eq!(Postcode::parse(bad), Err(FieldError::PostcodeInvalid), "{bad}");
+            assert_eq!(
+                Postcode::parse(bad),
+                Err(FieldError::PostcodeInvalid),
+                "{bad}"
+            );
         }
         assert_eq!(Postcode::parse(""), Err(FieldError::Required));
     }
@@ -104,14 +120,21 @@ mod tests {
         assert!(BuurtCode::parse("BU01970000").is_ok());
         assert!(BuurtCode::parse("bu01970000").is_ok());
         for bad in ["WK019700", "BU0197000", "BU0197000X", "XX01970000"] {
-            assert_eq!(BuurtCode::parse(bad), Err(FieldError::BuurtCodeInvalid), "{bad}");
+            assert_eq!(
+                BuurtCode::parse(bad),
+                Err(FieldError::BuurtCodeInvalid),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn relation_parses_only_known_keys() {
         assert_eq!(Relation::parse("child"), Ok(Relation::Child));
-        assert!(matches!(Relation::parse("cousin"), Err(FieldError::Unknown { .. })));
+        assert!(matches!(
+            Relation::parse("cousin"),
+            Err(FieldError::Unknown { .. })
+        ));
         assert_eq!(Relation::parse(""), Err(FieldError::Required));
     }
 

@@ -76,11 +76,23 @@ impl ChainedEntry {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
     #[error("entry {seq} (stream {stream} #{stream_seq}) was altered: its hash does not match its content")]
-    Altered { seq: i64, stream: String, stream_seq: i64 },
+    Altered {
+        seq: i64,
+        stream: String,
+        stream_seq: i64,
+    },
     #[error("entry {seq} (stream {stream} #{stream_seq}) does not follow its predecessor: an entry before it was removed or the order changed")]
-    Broken { seq: i64, stream: String, stream_seq: i64 },
+    Broken {
+        seq: i64,
+        stream: String,
+        stream_seq: i64,
+    },
     #[error("stream {stream} ends at #{found} but its head says #{expected}: entries at its end were removed")]
-    Truncated { stream: String, expected: i64, found: i64 },
+    Truncated {
+        stream: String,
+        expected: i64,
+        found: i64,
+    },
 }
 
 impl ChainBreak {
@@ -153,12 +165,21 @@ impl ChainVerifier {
     /// first break, by global entry number, or the number of entries checked.
     pub fn finish(mut self, heads: &[(String, i64, String)]) -> Result<u64, ChainBreak> {
         self.close_stream();
-        let ends: std::collections::HashMap<String, (i64, String)> =
-            std::mem::take(&mut self.ends).into_iter().map(|(s, n, h)| (s, (n, h))).collect();
+        let ends: std::collections::HashMap<String, (i64, String)> = std::mem::take(&mut self.ends)
+            .into_iter()
+            .map(|(s, n, h)| (s, (n, h)))
+            .collect();
         for (stream, head_seq, head_hash) in heads {
-            let (found, hash) = ends.get(stream).map(|(n, h)| (*n, h.as_str())).unwrap_or((0, ""));
+            let (found, hash) = ends
+                .get(stream)
+                .map(|(n, h)| (*n, h.as_str()))
+                .unwrap_or((0, ""));
             if found != *head_seq || (found > 0 && hash != head_hash) {
-                self.record(ChainBreak::Truncated { stream: stream.clone(), expected: *head_seq, found });
+                self.record(ChainBreak::Truncated {
+                    stream: stream.clone(),
+                    expected: *head_seq,
+                    found,
+                });
             }
         }
         match self.first_break {
@@ -177,7 +198,17 @@ mod tests {
         (1..=n)
             .map(|i| {
                 let summary = format!("step {i}");
-                let hash = entry_hash(&prev, stream, i, 1000 + i, Some("anne"), Some(stream), "k", &summary, "{}");
+                let hash = entry_hash(
+                    &prev,
+                    stream,
+                    i,
+                    1000 + i,
+                    Some("anne"),
+                    Some(stream),
+                    "k",
+                    &summary,
+                    "{}",
+                );
                 let entry = ChainedEntry {
                     seq: first_seq + i,
                     stream: stream.into(),
@@ -197,7 +228,10 @@ mod tests {
             .collect()
     }
 
-    fn verify(entries: &[ChainedEntry], heads: &[(String, i64, String)]) -> Result<u64, ChainBreak> {
+    fn verify(
+        entries: &[ChainedEntry],
+        heads: &[(String, i64, String)],
+    ) -> Result<u64, ChainBreak> {
         let mut verifier = ChainVerifier::new();
         for entry in entries {
             verifier.push(entry);
@@ -230,7 +264,11 @@ mod tests {
         tampered[2].summary = "nothing happened".into();
         assert_eq!(
             verify(&tampered, &heads),
-            Err(ChainBreak::Altered { seq: 3, stream: "h1".into(), stream_seq: 3 })
+            Err(ChainBreak::Altered {
+                seq: 3,
+                stream: "h1".into(),
+                stream_seq: 3
+            })
         );
     }
 
@@ -240,7 +278,14 @@ mod tests {
         let heads = heads_of(&entries);
         let mut removed = entries.clone();
         removed.remove(1);
-        assert_eq!(verify(&removed, &heads), Err(ChainBreak::Broken { seq: 3, stream: "h1".into(), stream_seq: 3 }));
+        assert_eq!(
+            verify(&removed, &heads),
+            Err(ChainBreak::Broken {
+                seq: 3,
+                stream: "h1".into(),
+                stream_seq: 3
+            })
+        );
     }
 
     #[test]
@@ -249,7 +294,10 @@ mod tests {
         let heads = heads_of(&entries);
         let mut reordered = entries.clone();
         reordered.swap(1, 2);
-        assert!(matches!(verify(&reordered, &heads), Err(ChainBreak::Broken { seq: 2, .. })));
+        assert!(matches!(
+            verify(&reordered, &heads),
+            Err(ChainBreak::Broken { seq: 2, .. })
+        ));
     }
 
     #[test]
@@ -258,7 +306,11 @@ mod tests {
         let heads = heads_of(&entries);
         assert_eq!(
             verify(&entries[..2], &heads),
-            Err(ChainBreak::Truncated { stream: "h1".into(), expected: 4, found: 2 })
+            Err(ChainBreak::Truncated {
+                stream: "h1".into(),
+                expected: 4,
+                found: 2
+            })
         );
     }
 
@@ -269,6 +321,9 @@ mod tests {
         let heads = heads_of(&entries);
         entries[1].kind = "x".into(); // seq 22
         entries[4].kind = "x".into(); // seq 2
-        assert!(matches!(verify(&entries, &heads), Err(ChainBreak::Altered { seq: 2, .. })));
+        assert!(matches!(
+            verify(&entries, &heads),
+            Err(ChainBreak::Altered { seq: 2, .. })
+        ));
     }
 }

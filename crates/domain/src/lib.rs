@@ -6,10 +6,10 @@
 
 pub mod access;
 pub mod field;
+pub mod household;
 pub mod journal;
 pub mod org;
 pub mod person;
-pub mod household;
 pub mod registration;
 pub mod trajectory;
 

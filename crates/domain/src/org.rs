@@ -17,7 +17,10 @@ closed_set! {
 impl Role {
     /// Roles that work with households and so belong to a team.
     pub fn works_with_households(self) -> bool {
-        matches!(self, Role::Professional | Role::Coordinator | Role::Doorbraakregisseur)
+        matches!(
+            self,
+            Role::Professional | Role::Coordinator | Role::Doorbraakregisseur
+        )
     }
 }
 
@@ -29,7 +32,9 @@ pub fn parse_username(raw: &str) -> Result<String, crate::FieldError> {
     }
     let valid = (2..=64).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if valid {
         Ok(name)
     } else {

@@ -14,7 +14,10 @@ impl Bsn {
     /// The elfproef: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 must be a multiple of 11 (and not 0).
     /// Eight-digit numbers are historic BSNs written without their leading zero.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+        let compact: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
         if compact.is_empty() {
             return Err(FieldError::Required);
         }
@@ -61,7 +64,8 @@ impl BirthDate {
         if raw.is_empty() {
             return Err(FieldError::Required);
         }
-        let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)?;
+        let date =
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)?;
         if date.year() < 1900 {
             return Err(FieldError::DateBefore1900);
         }
@@ -103,7 +107,10 @@ pub fn parse_email(raw: Option<&str>) -> Result<Option<String>, FieldError> {
     };
     match text.split_once('@') {
         Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !text.contains(' ') =>
+            if !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !text.contains(' ') =>
         {
             Ok(Some(text))
         }
@@ -138,23 +145,49 @@ mod tests {
 
     #[test]
     fn bsn_elfproef_accepts_valid_numbers() {
-        for valid in ["111222333", "123456782", "999999990", "1112.22.333", "12345672"] {
-            assert!(Bsn::parse(valid).is_ok(), "{valid} should pass the elfproef");
+        for valid in [
+            "111222333",
+            "123456782",
+            "999999990",
+            "1112.22.333",
+            "12345672",
+        ] {
+            assert!(
+                Bsn::parse(valid).is_ok(),
+                "{valid} should pass the elfproef"
+            );
         }
-        assert_eq!(Bsn::parse("12345672").map(|b| b.as_str().to_owned()), Ok("012345672".into()));
+        assert_eq!(
+            Bsn::parse("12345672").map(|b| b.as_str().to_owned()),
+            Ok("012345672".into())
+        );
     }
 
     #[test]
     fn bsn_elfproef_refuses_invalid_numbers() {
-        for invalid in ["123456789", "111222334", "000000000", "12345678a", "1234567", "1234567890"] {
-            assert_eq!(Bsn::parse(invalid), Err(FieldError::BsnInvalid), "{invalid}");
+        for invalid in [
+            "123456789",
+            "111222334",
+            "000000000",
+            "12345678a",
+            "1234567",
+            "1234567890",
+        ] {
+            assert_eq!(
+                Bsn::parse(invalid),
+                Err(FieldError::BsnInvalid),
+                "{invalid}"
+            );
         }
         assert_eq!(Bsn::parse("  "), Err(FieldError::Required));
     }
 
     #[test]
     fn bsn_is_masked_for_display() {
-        assert_eq!(Bsn::parse("111222333").map(|b| b.masked()), Ok("******333".into()));
+        assert_eq!(
+            Bsn::parse("111222333").map(|b| b.masked()),
+            Ok("******333".into())
+        );
     }
 
     #[test]
@@ -162,10 +195,22 @@ mod tests {
         assert!(BirthDate::parse("2018-05-01", today()).is_ok());
         assert!(BirthDate::parse("2026-11-23", today()).is_ok());
         assert!(BirthDate::parse("1900-01-01", today()).is_ok());
-        assert_eq!(BirthDate::parse("2026-11-24", today()), Err(FieldError::DateInFuture));
-        assert_eq!(BirthDate::parse("1899-12-31", today()), Err(FieldError::DateBefore1900));
-        assert_eq!(BirthDate::parse("2023-02-29", today()), Err(FieldError::DateInvalid));
-        assert_eq!(BirthDate::parse("31-12-2000", today()), Err(FieldError::DateInvalid));
+        assert_eq!(
+            BirthDate::parse("2026-11-24", today()),
+            Err(FieldError::DateInFuture)
+        );
+        assert_eq!(
+            BirthDate::parse("1899-12-31", today()),
+            Err(FieldError::DateBefore1900)
+        );
+        assert_eq!(
+            BirthDate::parse("2023-02-29", today()),
+            Err(FieldError::DateInvalid)
+        );
+        assert_eq!(
+            BirthDate::parse("31-12-2000", today()),
+            Err(FieldError::DateInvalid)
+        );
     }
 
     #[test]
@@ -180,11 +225,20 @@ mod tests {
 
     #[test]
     fn email_and_phone_are_checked_lightly() {
-        assert_eq!(parse_email(Some("ingrid@example.nl")), Ok(Some("ingrid@example.nl".into())));
+        assert_eq!(
+            parse_email(Some("ingrid@example.nl")),
+            Ok(Some("ingrid@example.nl".into()))
+        );
         assert_eq!(parse_email(Some("ingrid@")), Err(FieldError::EmailInvalid));
         assert_eq!(parse_email(None), Ok(None));
-        assert_eq!(parse_phone(Some("06-12345678")), Ok(Some("06-12345678".into())));
-        assert_eq!(parse_phone(Some("+31 6 1234 5678")), Ok(Some("+31 6 1234 5678".into())));
+        assert_eq!(
+            parse_phone(Some("06-12345678")),
+            Ok(Some("06-12345678".into()))
+        );
+        assert_eq!(
+            parse_phone(Some("+31 6 1234 5678")),
+            Ok(Some("+31 6 1234 5678".into()))
+        );
         assert_eq!(parse_phone(Some("12ab")), Err(FieldError::PhoneInvalid));
     }
 }

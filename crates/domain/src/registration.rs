@@ -28,7 +28,10 @@ impl Route {
 
     /// Formal referrers under the Jeugdwet (art. 2.6 lid 1 sub g).
     pub fn is_formal_jeugdwet_referrer(self) -> bool {
-        matches!(self, Route::Huisarts | Route::Jeugdarts | Route::MedischSpecialist)
+        matches!(
+            self,
+            Route::Huisarts | Route::Jeugdarts | Route::MedischSpecialist
+        )
     }
 }
 
@@ -56,7 +59,10 @@ mod tests {
         for route in Route::ALL {
             assert_eq!(Route::parse(route.key()), Ok(*route));
         }
-        assert!(matches!(Route::parse("brief"), Err(FieldError::Unknown { .. })));
+        assert!(matches!(
+            Route::parse("brief"),
+            Err(FieldError::Unknown { .. })
+        ));
     }
 
     #[test]

@@ -84,6 +84,12 @@ mod tests {
 
     #[test]
     fn only_closed_is_not_open() {
-        assert_eq!(TrajectoryStatus::ALL.iter().filter(|s| !s.is_open()).count(), 1);
+        assert_eq!(
+            TrajectoryStatus::ALL
+                .iter()
+                .filter(|s| !s.is_open())
+                .count(),
+            1
+        );
     }
 }

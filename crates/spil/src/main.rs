@@ -1,1 +1,232 @@
-fn main() {}
+//! `spil`: run the server, fill a demo database, manage accounts, verify the journal, bench.
+
+mod bench;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use spil_app::users::NewUserInput;
+use spil_app::App;
+use spil_web::{Application, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "spil",
+    version,
+    about = "Spil: one household-centred system for the strong local team"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DatabaseArg {
+    /// sqlite://FILE (embedded, the default) or postgres://USER:PASSWORD@HOST/DB
+    #[arg(long, env = "SPIL_DATABASE_URL", default_value = "sqlite://spil.db")]
+    database: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (pages and API). Migrations run at start.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Address to listen on.
+        #[arg(long, env = "SPIL_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Do not mark cookies Secure (only for plain-HTTP set-ups that are not localhost).
+        #[arg(long, env = "SPIL_INSECURE_COOKIES")]
+        insecure_cookies: bool,
+    },
+    /// Fill a new database with a demo region, its accounts (password "demo"), the example
+    /// household of seed 001 and synthetic households.
+    Demo {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Number of synthetic households to add.
+        #[arg(long, default_value_t = 200)]
+        households: usize,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The hash-chained journal.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
+    /// Measure the HTTP stack: p50/p99 of reading a household and registering one.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from SPIL_PASSWORD or asked for.
+    Add {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// professional, coordinator, doorbraakregisseur, policy, privacy_officer or admin
+        #[arg(long)]
+        role: String,
+        /// Team name (for professional, coordinator, doorbraakregisseur).
+        #[arg(long)]
+        team: Option<String>,
+        /// Municipality id (for policy and privacy officer).
+        #[arg(long)]
+        municipality: Option<String>,
+        #[arg(long, env = "SPIL_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Check every hash chain; exits 1 and names the first broken entry if any was altered,
+    /// removed or reordered.
+    Verify {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SPIL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("spil: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("spil: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve {
+            db,
+            listen,
+            insecure_cookies,
+        } => {
+            let settings = Settings {
+                database_url: db.database.clone(),
+                listen,
+                secure_cookies: !insecure_cookies,
+            };
+            let application = Application::build(&settings).await?;
+            let addr = application.local_addr()?;
+            tracing::info!(%addr, database = %redact(&db.database), "Spil is listening");
+            println!("Spil draait op http://{addr}/");
+            application.run_until_stopped().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { db, households } => {
+            let app = App::connect(&db.database).await?;
+            let bar = ProgressBar::new(households as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_message("huishoudens");
+            let seeded = app.seed_demo(households, &|n| bar.set_position(n)).await?;
+            bar.finish();
+            if let Some(id) = seeded.example_household_id {
+                println!("Voorbeeldhuishouden (Bas, Ingrid, Milan en Fenna): {id}");
+            }
+            println!(
+                "Demo klaar: {} synthetische huishoudens. Accounts anne, bram, chris, fatima, gert (wachtwoord: demo).",
+                seeded.households
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    username,
+                    name,
+                    role,
+                    team,
+                    municipality,
+                    password,
+                },
+        } => {
+            let app = App::connect(&db.database).await?;
+            let input = NewUserInput {
+                username: &username,
+                display_name: &name,
+                password: &password,
+                role: &role,
+                team: team.as_deref(),
+                municipality_id: municipality.as_deref(),
+            };
+            match app.add_user(&input, None).await {
+                Ok(id) => {
+                    println!("Account {username} aangemaakt ({id}).");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(spil_app::AppError::Invalid(fields)) => {
+                    for (field, error) in fields.iter() {
+                        eprintln!("spil: {field}: {error}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        Command::Journal {
+            command: JournalCommand::Verify { db },
+        } => {
+            let app = App::connect(&db.database).await?;
+            let verified = app.verify_journal().await?;
+            match verified.first_break {
+                None => {
+                    println!("journal intact: {} entries verified", verified.entries);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(found) => {
+                    eprintln!("journal BROKEN: {found}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+/// Never print a database password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}

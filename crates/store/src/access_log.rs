@@ -44,7 +44,8 @@ pub struct AccessRow {
     pub reason: Option<String>,
 }
 
-const SELECT: &str = "SELECT a.id, a.at, u.username, a.household_id, a.action, a.outcome, a.basis, a.reason \
+const SELECT: &str =
+    "SELECT a.id, a.at, u.username, a.household_id, a.action, a.outcome, a.basis, a.reason \
                       FROM access_log a LEFT JOIN users u ON u.id = a.user_id";
 
 /// Break-the-glass grants and refused attempts, newest first: what the privacy officer reviews.
@@ -58,10 +59,16 @@ pub async fn for_review(conn: &mut Conn, limit: i64) -> Result<Vec<AccessRow>> {
 }
 
 /// Every access to one household, newest first: what a resident may ask for.
-pub async fn for_household(conn: &mut Conn, household_id: &str, limit: i64) -> Result<Vec<AccessRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE a.household_id = $1 ORDER BY a.id DESC LIMIT $2"))
-        .bind(household_id)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?)
+pub async fn for_household(
+    conn: &mut Conn,
+    household_id: &str,
+    limit: i64,
+) -> Result<Vec<AccessRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE a.household_id = $1 ORDER BY a.id DESC LIMIT $2"
+    ))
+    .bind(household_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
 }

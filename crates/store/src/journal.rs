@@ -23,11 +23,12 @@ pub async fn append(conn: &mut Conn, entry: &NewEntry<'_>) -> Result<i64> {
         .bind(entry.stream)
         .execute(&mut *conn)
         .await?;
-    let (stream_seq, prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE journal_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash")
-            .bind(entry.stream)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (stream_seq, prev_hash): (i64, String) = sqlx::query_as(
+        "UPDATE journal_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash",
+    )
+    .bind(entry.stream)
+    .fetch_one(&mut *conn)
+    .await?;
     let hash = entry_hash(
         &prev_hash,
         entry.stream,
@@ -105,14 +106,20 @@ const SELECT: &str = "SELECT j.seq, j.stream, j.stream_seq, j.at, j.actor_id, u.
 
 /// A household's journal, oldest first.
 pub async fn for_household(conn: &mut Conn, household_id: &str) -> Result<Vec<EntryRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE j.stream = $1 ORDER BY j.stream_seq"))
-        .bind(household_id)
-        .fetch_all(conn)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE j.stream = $1 ORDER BY j.stream_seq"
+    ))
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// One page of the whole journal in chain order (stream, then number), after `after`.
-pub async fn page_in_chain_order(conn: &mut Conn, after: Option<(&str, i64)>, limit: i64) -> Result<Vec<EntryRow>> {
+pub async fn page_in_chain_order(
+    conn: &mut Conn,
+    after: Option<(&str, i64)>,
+    limit: i64,
+) -> Result<Vec<EntryRow>> {
     let (stream, stream_seq) = after.unwrap_or(("", 0));
     Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE j.stream > $1 OR (j.stream = $1 AND j.stream_seq > $2) ORDER BY j.stream, j.stream_seq LIMIT $3"
@@ -125,7 +132,9 @@ pub async fn page_in_chain_order(conn: &mut Conn, after: Option<(&str, i64)>, li
 }
 
 pub async fn heads(conn: &mut Conn) -> Result<Vec<(String, i64, String)>> {
-    Ok(sqlx::query_as("SELECT stream, seq, hash FROM journal_heads ORDER BY stream")
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT stream, seq, hash FROM journal_heads ORDER BY stream")
+            .fetch_all(conn)
+            .await?,
+    )
 }

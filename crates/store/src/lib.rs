@@ -74,7 +74,10 @@ pub struct PoolSize {
 
 impl Default for PoolSize {
     fn default() -> Self {
-        PoolSize { readers: 8, writers: 16 }
+        PoolSize {
+            readers: 8,
+            writers: 16,
+        }
     }
 }
 
@@ -99,9 +102,15 @@ impl Store {
                 let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite_pool(1).connect_with(options.clone()).await?;
                 // The schema must exist before readers connect.
-                sqlx::migrate!("../../migrations/sqlite").run(&write).await?;
+                sqlx::migrate!("../../migrations/sqlite")
+                    .run(&write)
+                    .await?;
                 let read = sqlite_pool(size.readers).connect_with(options).await?;
-                Store { read, write, backend }
+                Store {
+                    read,
+                    write,
+                    backend,
+                }
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -109,8 +118,14 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(url)
                     .await?;
-                sqlx::migrate!("../../migrations/postgres").run(&pool).await?;
-                Store { read: pool.clone(), write: pool, backend }
+                sqlx::migrate!("../../migrations/postgres")
+                    .run(&pool)
+                    .await?;
+                Store {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                }
             }
         };
         Ok(store)
@@ -130,7 +145,8 @@ impl Store {
     pub async fn begin_snapshot(&self) -> Result<Tx> {
         let mut tx = self.read.begin().await?;
         if self.backend == Backend::Postgres {
-            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?;
         }
         Ok(tx)
     }
@@ -192,8 +208,17 @@ mod tests {
 
     #[test]
     fn sqlite_urls_create_missing_files() {
-        assert_eq!(sqlite_url_creating("sqlite://spil.db"), "sqlite://spil.db?mode=rwc");
-        assert_eq!(sqlite_url_creating("sqlite://x.db?cache=shared"), "sqlite://x.db?cache=shared&mode=rwc");
-        assert_eq!(sqlite_url_creating("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+        assert_eq!(
+            sqlite_url_creating("sqlite://spil.db"),
+            "sqlite://spil.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating("sqlite://x.db?cache=shared"),
+            "sqlite://x.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating("sqlite://x.db?mode=ro"),
+            "sqlite://x.db?mode=ro"
+        );
     }
 }

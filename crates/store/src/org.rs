@@ -33,19 +33,32 @@ pub async fn insert_region(conn: &mut Conn, id: &str, name: &str) -> Result<()> 
     Ok(())
 }
 
-pub async fn insert_municipality(conn: &mut Conn, id: &str, region_id: &str, name: &str, cbs_code: &str) -> Result<()> {
-    sqlx::query("INSERT INTO municipalities (id, region_id, name, cbs_code) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(region_id)
-        .bind(name)
-        .bind(cbs_code)
-        .execute(conn)
-        .await
-        .map_err(StoreError::from_write)?;
+pub async fn insert_municipality(
+    conn: &mut Conn,
+    id: &str,
+    region_id: &str,
+    name: &str,
+    cbs_code: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO municipalities (id, region_id, name, cbs_code) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(region_id)
+    .bind(name)
+    .bind(cbs_code)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
     Ok(())
 }
 
-pub async fn insert_team(conn: &mut Conn, id: &str, municipality_id: &str, name: &str) -> Result<()> {
+pub async fn insert_team(
+    conn: &mut Conn,
+    id: &str,
+    municipality_id: &str,
+    name: &str,
+) -> Result<()> {
     sqlx::query("INSERT INTO teams (id, municipality_id, name) VALUES ($1, $2, $3)")
         .bind(id)
         .bind(municipality_id)
@@ -57,17 +70,21 @@ pub async fn insert_team(conn: &mut Conn, id: &str, municipality_id: &str, name:
 }
 
 pub async fn team(conn: &mut Conn, id: &str) -> Result<Option<TeamRow>> {
-    Ok(sqlx::query_as("SELECT id, municipality_id, name FROM teams WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, municipality_id, name FROM teams WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 pub async fn team_by_name(conn: &mut Conn, name: &str) -> Result<Option<TeamRow>> {
-    Ok(sqlx::query_as("SELECT id, municipality_id, name FROM teams WHERE name = $1")
-        .bind(name)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, municipality_id, name FROM teams WHERE name = $1")
+            .bind(name)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 pub struct NewUser<'a> {
@@ -100,25 +117,32 @@ pub async fn insert_user(conn: &mut Conn, user: &NewUser<'_>) -> Result<()> {
     Ok(())
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, municipality_id, team_id, active";
+const USER_COLUMNS: &str =
+    "id, username, display_name, password_hash, role, municipality_id, team_id, active";
 
 pub async fn user_by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"))
-        .bind(username)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn user_by_id(conn: &mut Conn, id: &str) -> Result<Option<UserRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Whether any account exists, so that demo data is never mixed into a real database.
 pub async fn count_users(conn: &mut Conn) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(conn).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await?;
     Ok(n)
 }
 

@@ -17,7 +17,11 @@ pub struct NewPerson<'a> {
 
 /// The key that finds a family name regardless of case and spacing.
 pub fn family_name_key(family_name: &str) -> String {
-    family_name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    family_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 pub async fn insert_person(conn: &mut Conn, p: &NewPerson<'_>) -> Result<()> {
@@ -269,7 +273,12 @@ pub struct AccessFacts {
     pub break_glass: i64,
 }
 
-pub async fn access_facts(conn: &mut Conn, household_id: &str, user_id: &str, now: i64) -> Result<Option<AccessFacts>> {
+pub async fn access_facts(
+    conn: &mut Conn,
+    household_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<Option<AccessFacts>> {
     Ok(sqlx::query_as(
         "SELECT h.municipality_id, h.intake_team_id, \
            CASE WHEN t.regisseur_id = $2 THEN 1 ELSE 0 END AS is_regisseur, \
@@ -308,7 +317,13 @@ pub struct HouseholdSummaryRow {
 /// Households where the user is regisseur or on the team, and the unassigned households in
 /// the intake queue of the user's team. Listing only this user's own is what keeps it fast
 /// whatever the region's size: every branch is an indexed lookup.
-pub async fn mine(conn: &mut Conn, user_id: &str, team_id: Option<&str>, coordinator: bool, limit: i64) -> Result<Vec<HouseholdSummaryRow>> {
+pub async fn mine(
+    conn: &mut Conn,
+    user_id: &str,
+    team_id: Option<&str>,
+    coordinator: bool,
+    limit: i64,
+) -> Result<Vec<HouseholdSummaryRow>> {
     // $3: the team whose queue (or, for a coordinator, whose households) are listed.
     Ok(sqlx::query_as(
         "WITH open_t AS ( \

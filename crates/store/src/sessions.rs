@@ -38,7 +38,12 @@ pub struct SessionUser {
 }
 
 /// The active account behind an unexpired session of the given kind.
-pub async fn find(conn: &mut Conn, token_hash: &str, kind: &str, now: i64) -> Result<Option<SessionUser>> {
+pub async fn find(
+    conn: &mut Conn,
+    token_hash: &str,
+    kind: &str,
+    now: i64,
+) -> Result<Option<SessionUser>> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.municipality_id, u.team_id, u.active, \
                 s.kind, s.csrf_token \

@@ -36,21 +36,35 @@ pub async fn open(conn: &mut Conn, household_id: &str) -> Result<Option<Trajecto
     }
 }
 
-pub async fn insert(conn: &mut Conn, id: &str, household_id: &str, status: &str, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO trajectories (id, household_id, status, opened_at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(household_id)
-        .bind(status)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map_err(StoreError::from_write)?;
+pub async fn insert(
+    conn: &mut Conn,
+    id: &str,
+    household_id: &str,
+    status: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO trajectories (id, household_id, status, opened_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(household_id)
+    .bind(status)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
     Ok(())
 }
 
 /// Set the status; `closed_at` is set when closing. Only changes an open trajectory whose
 /// status is still `from`, so two concurrent changes cannot both win.
-pub async fn set_status(conn: &mut Conn, id: &str, from: &str, to: &str, closed_at: Option<i64>) -> Result<bool> {
+pub async fn set_status(
+    conn: &mut Conn,
+    id: &str,
+    from: &str,
+    to: &str,
+    closed_at: Option<i64>,
+) -> Result<bool> {
     let done = sqlx::query("UPDATE trajectories SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4 AND closed_at IS NULL")
         .bind(to)
         .bind(closed_at)
@@ -76,13 +90,15 @@ pub async fn replace_team(conn: &mut Conn, id: &str, members: &[(String, String)
         .execute(&mut *conn)
         .await?;
     for (user_id, role) in members {
-        sqlx::query("INSERT INTO trajectory_team (trajectory_id, user_id, role) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(user_id)
-            .bind(role)
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from_write)?;
+        sqlx::query(
+            "INSERT INTO trajectory_team (trajectory_id, user_id, role) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(role)
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::from_write)?;
     }
     Ok(())
 }

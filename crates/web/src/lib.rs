@@ -1,1 +1,101 @@
+//! Spil's HTTP face: server-rendered Dutch pages and the JSON API (`/api/v1`, OpenAPI),
+//! both thin over the use cases of `spil-app`.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod api;
+pub mod error;
+pub mod pages;
+mod security;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use spil_app::App;
+use tokio::net::TcpListener;
+
+/// Largest request body accepted (413 above it).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// Mark cookies `Secure`. Browsers accept secure cookies on http://localhost too, so
+    /// this is on by default; switch it off only for plain-HTTP test set-ups on other hosts.
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub secure_cookies: bool,
+}
+
+/// The whole HTTP application: pages, API, static files and the security headers.
+pub fn router(state: AppState) -> Router {
+    let (api_router, _) = api::router().split_for_parts();
+    Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// A bound, not yet running server; `main` and the tests start Spil the same way.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    app: App,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> Result<Application, spil_app::AppError> {
+        let app = App::connect(&settings.database_url).await?;
+        Self::with_app(app, settings).await
+    }
+
+    pub async fn with_app(
+        app: App,
+        settings: &Settings,
+    ) -> Result<Application, spil_app::AppError> {
+        let listener = TcpListener::bind(settings.listen).await.map_err(|e| {
+            spil_app::AppError::Internal(format!("cannot listen on {}: {e}", settings.listen))
+        })?;
+        let router = router(AppState {
+            app: app.clone(),
+            secure_cookies: settings.secure_cookies,
+        });
+        Ok(Application {
+            listener,
+            router,
+            app,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let app = self.app.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(error) = app.purge_sessions().await {
+                    tracing::warn!(%error, "purging expired sessions failed");
+                }
+            }
+        });
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    }
+}

@@ -1,0 +1,230 @@
+//! `spil bench`: load synthetic households, then measure the HTTP stack with concurrent
+//! clients. Figures, not assertions: targets live here, not in timed tests.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use hdrhistogram::Histogram;
+use spil_app::App;
+use spil_web::{Application, Settings};
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Database to fill and measure; default a fresh SQLite file in a temporary directory.
+    #[arg(long, env = "SPIL_BENCH_DATABASE_URL")]
+    database: Option<String>,
+    /// Synthetic households to load first (skipped when the database already has them).
+    #[arg(long, default_value_t = 100_000)]
+    households: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+    /// Seconds to measure each operation.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
+    let dir = std::env::temp_dir().join(format!("spil-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = args
+        .database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
+    let app = App::connect(&url).await?;
+
+    let loaded = Instant::now();
+    let bar = indicatif::ProgressBar::new(args.households as u64);
+    app.seed_demo(args.households, &|n| {
+        if n % 1000 == 0 {
+            bar.set_position(n)
+        }
+    })
+    .await?;
+    bar.finish_and_clear();
+    eprintln!(
+        "loaded {} households in {:.1?}",
+        args.households,
+        loaded.elapsed()
+    );
+
+    let settings = Settings {
+        database_url: url.clone(),
+        listen: "127.0.0.1:0".parse()?,
+        secure_cookies: true,
+    };
+    let application = Application::with_app(app.clone(), &settings).await?;
+    let base = format!("http://{}", application.local_addr()?);
+    tokio::spawn(application.run_until_stopped());
+
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.clients)
+        .build()?;
+    // anne reads households she is on the team of; they are what she opens all day.
+    let token = token(&client, &base, "anne").await?;
+    let mine: Vec<serde_json::Value> = client
+        .get(format!("{base}/api/v1/households?mine=true"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let ids: Arc<Vec<String>> = Arc::new(
+        mine.iter()
+            .filter_map(|h| h["id"].as_str().map(str::to_owned))
+            .collect(),
+    );
+    anyhow::ensure!(!ids.is_empty(), "anne has no households to read");
+
+    println!(
+        "database: {}  households: {}+  clients: {}",
+        redact(&url),
+        args.households,
+        args.clients
+    );
+    let reads = measure(
+        "GET /api/v1/households/{id}",
+        &client,
+        &base,
+        &token,
+        args.clients,
+        args.seconds,
+        {
+            let ids = ids.clone();
+            move |client, base, token, i| {
+                let id = ids[i % ids.len()].clone();
+                async move {
+                    let response = client
+                        .get(format!("{base}/api/v1/households/{id}"))
+                        .bearer_auth(token)
+                        .send()
+                        .await?;
+                    anyhow::ensure!(
+                        response.status().is_success(),
+                        "status {}",
+                        response.status()
+                    );
+                    response.bytes().await?;
+                    Ok(())
+                }
+            }
+        },
+    )
+    .await?;
+    let writes = measure("POST /api/v1/registrations", &client, &base, &token, args.clients, args.seconds, |client, base, token, i| {
+        async move {
+            let body = serde_json::json!({
+                "route": "huisarts",
+                "referrer": {"name": "Dokter Bench", "organisation": "Huisartsenpraktijk", "contact": "0543-000000"},
+                "question": "Benchmark-aanmelding",
+                "household": {
+                    "address": {"street": "Benchstraat", "house_number": format!("{}", 1 + i % 500), "postcode": "7121 AB", "city": "Aalten"},
+                    "members": [
+                        {"given_name": "Test", "family_name": format!("Bench{i}"), "birth_date": "1980-01-01", "relation": "parent"},
+                        {"given_name": "Kind", "family_name": format!("Bench{i}"), "birth_date": "2015-06-01", "relation": "child"}
+                    ]
+                }
+            });
+            let response = client.post(format!("{base}/api/v1/registrations")).bearer_auth(token).json(&body).send().await?;
+            anyhow::ensure!(response.status().as_u16() == 201, "status {}", response.status());
+            response.bytes().await?;
+            Ok(())
+        }
+    })
+    .await?;
+    for (name, result) in [("read", &reads), ("register", &writes)] {
+        println!(
+            "{name:9} n={:7} throughput={:8.0}/s p50={:6.2}ms p90={:6.2}ms p99={:6.2}ms max={:6.2}ms",
+            result.count, result.per_second, result.p50_ms, result.p90_ms, result.p99_ms, result.max_ms
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn token(client: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
+    let response: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": username, "password": spil_app::demo::DEMO_PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    response["token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no token"))
+}
+
+struct Measured {
+    count: u64,
+    per_second: f64,
+    p50_ms: f64,
+    p90_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+async fn measure<F, Fut>(
+    name: &str,
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    clients: usize,
+    seconds: u64,
+    op: F,
+) -> anyhow::Result<Measured>
+where
+    F: Fn(reqwest::Client, String, String, usize) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    // Warm up connections and caches.
+    for i in 0..clients * 4 {
+        op(client.clone(), base.to_owned(), token.to_owned(), i).await?;
+    }
+    let counter = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, base, token, op, counter) = (
+            client.clone(),
+            base.to_owned(),
+            token.to_owned(),
+            op.clone(),
+            counter.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut histogram = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+            while Instant::now() < deadline {
+                let i = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                op(client.clone(), base.clone(), token.clone(), i).await?;
+                histogram.record(t.elapsed().as_micros().max(1) as u64)?;
+            }
+            anyhow::Ok(histogram)
+        }));
+    }
+    let mut all = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+    for task in tasks {
+        all.add(task.await??)?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    eprintln!("measured {name}");
+    Ok(Measured {
+        count: all.len(),
+        per_second: all.len() as f64 / elapsed,
+        p50_ms: all.value_at_quantile(0.50) as f64 / 1000.0,
+        p90_ms: all.value_at_quantile(0.90) as f64 / 1000.0,
+        p99_ms: all.value_at_quantile(0.99) as f64 / 1000.0,
+        max_ms: all.max() as f64 / 1000.0,
+    })
+}
+
+fn redact(url: &str) -> String {
+    super::redact(url)
+}

@@ -1,0 +1,170 @@
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use spil_app::views::*;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiJson, ApiUser};
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+/// Register a question or worry, for a new household or an existing one.
+#[utoipa::path(post, path = "/api/v1/registrations", tag = "registrations", request_body = RegistrationInput,
+    security(("bearer" = [])),
+    responses((status = 201, body = RegistrationCreated), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(input): ApiJson<RegistrationInput>,
+) -> Result<(StatusCode, Json<RegistrationCreated>), ApiError> {
+    let created = state.app.register(&session.actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Known persons that may be the same as the members of a registration, before registering it.
+#[utoipa::path(post, path = "/api/v1/registrations/duplicates", tag = "registrations", request_body = RegistrationInput,
+    security(("bearer" = [])), responses((status = 200, body = [DuplicateView]), (status = 401, body = ErrorBody)))]
+pub async fn duplicates(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(input): ApiJson<RegistrationInput>,
+) -> Result<Json<Vec<DuplicateView>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .possible_duplicates(&session.actor, &input)
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Only `true` is supported: the caller's own households and team queue.
+    mine: Option<bool>,
+}
+
+/// "Mijn huishoudens": where the caller is regisseur or team member, and the team's unassigned registrations.
+#[utoipa::path(get, path = "/api/v1/households", tag = "households", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = [HouseholdSummary]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<HouseholdSummary>>, ApiError> {
+    if query.mine != Some(true) {
+        // Nobody may list all households of a region; only one's own.
+        return Err(
+            spil_app::AppError::invalid_field("mine", spil_domain::FieldError::Required).into(),
+        );
+    }
+    Ok(Json(state.app.my_households(&session.actor).await?))
+}
+
+/// One household's file.
+#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = HouseholdView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<HouseholdView>, ApiError> {
+    Ok(Json(state.app.household(&session.actor, &id).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Done {
+    ok: bool,
+}
+
+/// Name the regisseur and the household team.
+#[utoipa::path(put, path = "/api/v1/households/{id}/team", tag = "households", params(("id" = String, Path)),
+    request_body = TeamInput, security(("bearer" = [])),
+    responses((status = 200, body = HouseholdView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_team(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TeamInput>,
+) -> Result<Json<HouseholdView>, ApiError> {
+    state.app.set_team(&session.actor, &id, &input).await?;
+    Ok(Json(state.app.household(&session.actor, &id).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusView {
+    status: String,
+}
+
+/// Move the trajectory to another status.
+#[utoipa::path(put, path = "/api/v1/households/{id}/status", tag = "households", params(("id" = String, Path)),
+    request_body = StatusInput, security(("bearer" = [])),
+    responses((status = 200, body = StatusView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_status(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<StatusInput>,
+) -> Result<Json<StatusView>, ApiError> {
+    let status = state.app.set_status(&session.actor, &id, &input).await?;
+    Ok(Json(StatusView { status }))
+}
+
+/// The household's journal, oldest first.
+#[utoipa::path(get, path = "/api/v1/households/{id}/journal", tag = "households", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = [JournalEntryView]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn journal(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<JournalEntryView>>, ApiError> {
+    Ok(Json(
+        state.app.household_journal(&session.actor, &id).await?,
+    ))
+}
+
+/// Who read this household's file (for the regisseur and coordinator, to answer the resident).
+#[utoipa::path(get, path = "/api/v1/households/{id}/access-log", tag = "households", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = [AccessLogView]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn access_log(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AccessLogView>>, ApiError> {
+    Ok(Json(
+        state.app.household_access_log(&session.actor, &id).await?,
+    ))
+}
+
+/// Emergency read access to a household one is not on the team of, with a written reason.
+#[utoipa::path(post, path = "/api/v1/households/{id}/break-glass", tag = "households", params(("id" = String, Path)),
+    request_body = BreakGlassInput, security(("bearer" = [])),
+    responses((status = 201, body = Done), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn break_glass(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<BreakGlassInput>,
+) -> Result<(StatusCode, Json<Done>), ApiError> {
+    state.app.break_glass(&session.actor, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(Done { ok: true })))
+}
+
+/// Break-the-glass grants and refused attempts, for the privacy officer.
+#[utoipa::path(get, path = "/api/v1/audit/access", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = [AccessLogView]), (status = 403, body = ErrorBody)))]
+pub async fn access_review(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Vec<AccessLogView>>, ApiError> {
+    Ok(Json(state.app.access_review(&session.actor).await?))
+}

@@ -1,0 +1,108 @@
+//! The JSON API, `/api/v1`. Every handler is in the OpenAPI document, which is built from
+//! the same route table that serves requests, so the two cannot drift apart.
+
+mod auth;
+mod households;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::Json;
+use serde::de::DeserializeOwned;
+use spil_app::auth::{Session, SessionKind};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Spil API", description = "One household-centred file for the strong local team.", version = "1"),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Tokens"),
+        (name = "registrations", description = "The central front door"),
+        (name = "households", description = "Households, their trajectory and team"),
+        (name = "audit", description = "For the privacy officer"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::create_token))
+        .routes(routes!(households::register))
+        .routes(routes!(households::duplicates))
+        .routes(routes!(households::list))
+        .routes(routes!(households::get))
+        .routes(routes!(households::set_team))
+        .routes(routes!(households::set_status))
+        .routes(routes!(households::journal))
+        .routes(routes!(households::access_log))
+        .routes(routes!(households::break_glass))
+        .routes(routes!(households::access_review))
+        .routes(routes!(openapi_json))
+}
+
+/// The OpenAPI 3 document of this API.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth", responses((status = 200, description = "OpenAPI document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}
+
+/// The OpenAPI document, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    router().split_for_parts().1
+}
+
+/// A caller with a valid bearer token.
+pub struct ApiUser(pub Session);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(spil_app::AppError::Unauthenticated)?;
+        Ok(ApiUser(
+            state
+                .app
+                .authenticate(token.trim(), SessionKind::Api)
+                .await?,
+        ))
+    }
+}
+
+/// JSON body whose rejections (malformed, too large, wrong type) use the API's error format.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(value) = Json::<T>::from_request(request, state).await?;
+        Ok(ApiJson(value))
+    }
+}

@@ -1,0 +1,149 @@
+//! The one place where use-case errors become HTTP responses: JSON with a stable code for
+//! the API, a Dutch page for the browser.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use spil_app::AppError;
+use spil_domain::access::Denial;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable code.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+    /// Per invalid field (path such as `members[0].bsn`): its code.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// An error answered by the JSON API.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+    pub fields: BTreeMap<String, String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.into(),
+            message: message.into(),
+            fields: BTreeMap::new(),
+        }
+    }
+}
+
+/// Dutch explanation of a refusal, for pages and API alike.
+pub fn denial_message(denial: Denial) -> &'static str {
+    match denial {
+        Denial::RoleHasNoCaseAccess => "Met uw rol kunt u geen dossiers van huishoudens openen.",
+        Denial::OtherMunicipality => "Dit huishouden hoort bij een andere gemeente.",
+        Denial::NotOnTeam => "U staat niet in het team van dit huishouden.",
+        Denial::NotRegisseur => "Alleen de regisseur of de coördinator kan dit doen.",
+        Denial::BreakGlassIsReadOnly => "Met noodtoegang kunt u alleen lezen.",
+        Denial::AlreadyHasAccess => "U heeft al toegang tot dit huishouden.",
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Unauthenticated => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "A valid bearer token is required.",
+            ),
+            AppError::BadCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "Wrong username or password.",
+            ),
+            AppError::Forbidden(denial) => {
+                let code = serde_json::to_value(denial)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned));
+                let mut e =
+                    ApiError::new(StatusCode::FORBIDDEN, "forbidden", denial_message(denial));
+                e.fields.insert("reason".into(), code.unwrap_or_default());
+                e
+            }
+            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found."),
+            AppError::Conflict { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
+            AppError::Invalid(fields) => {
+                let message = fields
+                    .iter()
+                    .map(|(path, e)| format!("{path}: {e}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                ApiError {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    code: "validation_failed".into(),
+                    message,
+                    fields: fields
+                        .iter()
+                        .map(|(path, e)| (path.clone(), e.code().to_owned()))
+                        .collect(),
+                }
+            }
+            AppError::Store(_) | AppError::Internal(_) => {
+                tracing::error!(%error, "internal error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side.",
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "invalid_json",
+            _ => "malformed_json",
+        };
+        let status = if status == StatusCode::UNPROCESSABLE_ENTITY
+            || status == StatusCode::PAYLOAD_TOO_LARGE
+            || status == StatusCode::UNSUPPORTED_MEDIA_TYPE
+        {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        ApiError::new(status, code, rejection.body_text())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                fields: self.fields,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

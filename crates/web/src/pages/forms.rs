@@ -1,0 +1,126 @@
+//! Small helpers for forms and Dutch display.
+
+use spil_domain::registration::{Route, Urgency};
+use spil_domain::trajectory::{TeamRole, TrajectoryStatus};
+
+/// One labelled form field as the `_field.html` partial draws it.
+pub struct FieldView {
+    pub name: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub required: bool,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub autocomplete: Option<&'static str>,
+    pub options: Vec<(String, String)>,
+}
+
+impl FieldView {
+    pub fn new(name: impl Into<String>, label: impl Into<String>, kind: &'static str) -> Self {
+        FieldView {
+            name: name.into(),
+            label: label.into(),
+            kind,
+            value: String::new(),
+            required: false,
+            hint: None,
+            error: None,
+            autocomplete: None,
+            options: Vec::new(),
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: &str) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn autocomplete(mut self, value: &'static str) -> Self {
+        self.autocomplete = Some(value);
+        self
+    }
+
+    pub fn options(mut self, options: Vec<(String, String)>) -> Self {
+        self.options = options;
+        self
+    }
+}
+
+pub fn status_label(key: &str) -> String {
+    TrajectoryStatus::parse(key)
+        .map(|s| s.label().to_owned())
+        .unwrap_or_else(|_| key.to_owned())
+}
+
+pub fn team_role_label(key: &str) -> String {
+    TeamRole::parse(key)
+        .map(|r| r.label().to_owned())
+        .unwrap_or_else(|_| key.to_owned())
+}
+
+pub fn urgency_label(key: &str) -> String {
+    Urgency::parse(key)
+        .map(|u| u.label().to_owned())
+        .unwrap_or_else(|_| key.to_owned())
+}
+
+pub fn route_label(key: &str) -> String {
+    Route::parse(key)
+        .map(|r| r.label().to_owned())
+        .unwrap_or_else(|_| key.to_owned())
+}
+
+/// "23-11-2026 14:05" in Dutch local time.
+pub fn dutch_datetime(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Amsterdam)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
+
+pub fn dutch_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%d-%m-%Y").to_string())
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_time_follows_summer_and_winter_time() {
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            dutch_datetime(&at("2026-11-23T13:05:00Z")),
+            "23-11-2026 14:05"
+        );
+        assert_eq!(
+            dutch_datetime(&at("2026-07-01T13:05:00Z")),
+            "01-07-2026 15:05"
+        );
+        // 2026: summer time starts 29 March 01:00 UTC.
+        assert_eq!(
+            dutch_datetime(&at("2026-03-29T00:59:00Z")),
+            "29-03-2026 01:59"
+        );
+        assert_eq!(
+            dutch_datetime(&at("2026-03-29T01:00:00Z")),
+            "29-03-2026 03:00"
+        );
+    }
+
+    #[test]
+    fn dates_are_shown_day_first() {
+        assert_eq!(dutch_date("2018-05-01"), "01-05-2018");
+    }
+}

@@ -1,0 +1,298 @@
+//! The household page: members, registrations, trajectory, team and the journal's timeline.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Redirect};
+use axum::Form;
+use serde::Deserialize;
+use spil_app::views::*;
+use spil_app::AppError;
+use spil_domain::trajectory::TrajectoryStatus;
+
+use super::forms::{
+    dutch_date, dutch_datetime, route_label, status_label, team_role_label, urgency_label,
+};
+use super::{render, CsrfForm, Layout, PageError, WebUser};
+use crate::AppState;
+
+struct MemberRow {
+    name: String,
+    birth_date: String,
+    age: u32,
+    relation: String,
+    authority: &'static str,
+    bsn: String,
+}
+
+struct RegistrationRow {
+    received: String,
+    route: String,
+    referrer: Option<String>,
+    urgency: String,
+    question: String,
+}
+
+struct TimelineRow {
+    iso: String,
+    when: String,
+    summary: String,
+    who: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    layout: Layout,
+    h: HouseholdView,
+    title: String,
+    access_note: String,
+    status_label: String,
+    team: Vec<String>,
+    members: Vec<MemberRow>,
+    registrations: Vec<RegistrationRow>,
+    timeline: Vec<TimelineRow>,
+    can_manage: bool,
+    needs_regisseur: bool,
+    regisseur_value: String,
+    members_value: String,
+    next_statuses: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    aangemeld: Option<String>,
+    opgeslagen: Option<String>,
+}
+
+fn relation_label(key: &str) -> String {
+    spil_domain::household::Relation::parse(key)
+        .map(|r| r.label().to_owned())
+        .unwrap_or_else(|_| key.to_owned())
+}
+
+fn masked_bsn(bsn: &Option<String>) -> String {
+    match bsn {
+        Some(b) if b.len() == 9 => format!("•••••{}", &b[5..]),
+        Some(b) => b.clone(),
+        None => "onbekend".into(),
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
+    let mut layout = Layout::for_session(&user.session, "");
+    let actor = &user.session.actor;
+    let h = match state.app.household(actor, &id).await {
+        Ok(h) => h,
+        Err(error) => return Err(PageError::App(error, Some((layout, id)))),
+    };
+    let journal = state.app.household_journal(actor, &id).await?;
+    if query.aangemeld.is_some() {
+        layout.notice = Some("De aanmelding is opgeslagen.".into());
+    } else if query.opgeslagen.is_some() {
+        layout.notice = Some("Opgeslagen.".into());
+    }
+    let parents: Vec<&MemberView> = h.members.iter().filter(|m| m.relation != "child").collect();
+    let title = match parents.first() {
+        Some(first) => first.family_name.clone(),
+        None => h
+            .members
+            .first()
+            .map(|m| m.family_name.clone())
+            .unwrap_or_default(),
+    };
+    let access_note = match h.access.as_str() {
+        "break_glass" => "U ziet dit dossier met noodtoegang. Dit is vastgelegd.".to_owned(),
+        "intake_queue" => {
+            "Dit huishouden wacht op een regisseur in de wachtrij van uw team.".to_owned()
+        }
+        _ => String::new(),
+    };
+    let is_regisseur = h.access == "regisseur";
+    let is_coordinator = h.access == "coordinator";
+    let can_manage = is_regisseur || is_coordinator || h.access == "intake_queue";
+    let current = h.trajectory.as_ref().filter(|t| t.closed_at.is_none());
+    let next_statuses = match current.and_then(|t| TrajectoryStatus::parse(&t.status).ok()) {
+        Some(status) if is_regisseur || is_coordinator => TrajectoryStatus::ALL
+            .iter()
+            .filter(|next| status.can_move_to(**next))
+            .map(|s| (s.key().to_owned(), s.label().to_owned()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let page = HouseholdPage {
+        status_label: h
+            .trajectory
+            .as_ref()
+            .map(|t| status_label(&t.status))
+            .unwrap_or_default(),
+        team: h
+            .trajectory
+            .as_ref()
+            .map(|t| {
+                t.team
+                    .iter()
+                    .map(|m| format!("{} — {}", m.name, team_role_label(&m.role)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        needs_regisseur: current.is_some_and(|t| t.regisseur.is_none()),
+        regisseur_value: current
+            .and_then(|t| t.regisseur.as_ref().map(|r| r.username.clone()))
+            .unwrap_or_else(|| user.session.actor.username.clone()),
+        members_value: current
+            .map(|t| {
+                t.team
+                    .iter()
+                    .filter(|m| m.role != "regisseur")
+                    .map(|m| format!("{}, {}", m.username, m.role))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default(),
+        members: h
+            .members
+            .iter()
+            .map(|m| MemberRow {
+                name: format!("{} {}", m.given_name, m.family_name),
+                birth_date: dutch_date(&m.birth_date),
+                age: m.age,
+                relation: relation_label(&m.relation),
+                authority: if m.parental_authority { "ja" } else { "nee" },
+                bsn: masked_bsn(&m.bsn),
+            })
+            .collect(),
+        registrations: h
+            .registrations
+            .iter()
+            .map(|r| RegistrationRow {
+                received: dutch_datetime(&r.received_at),
+                route: route_label(&r.route),
+                referrer: r.referrer.as_ref().map(|p| {
+                    [p.name.clone(), p.organisation.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }),
+                urgency: urgency_label(&r.urgency).to_lowercase(),
+                question: r.question.clone(),
+            })
+            .collect(),
+        timeline: journal
+            .into_iter()
+            .rev()
+            .map(|e| TimelineRow {
+                iso: e.at.to_rfc3339(),
+                when: dutch_datetime(&e.at),
+                summary: e.summary,
+                who: e.actor_name,
+            })
+            .collect(),
+        title,
+        access_note,
+        can_manage,
+        next_statuses,
+        layout,
+        h,
+    };
+    render(&page)
+}
+
+pub async fn set_team(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let members = values
+        .get("members")
+        .map(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|line| {
+                    let (username, role) = line.split_once(',').unwrap_or((line, "member"));
+                    TeamMemberInput {
+                        username: username.trim().to_owned(),
+                        role: role.trim().to_owned(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let input = TeamInput {
+        regisseur: values.get("regisseur").cloned().unwrap_or_default(),
+        members,
+    };
+    with_context(
+        &user,
+        &id,
+        state.app.set_team(&user.session.actor, &id, &input).await,
+    )?;
+    Ok(Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1")))
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let input = StatusInput {
+        status: values.get("status").cloned().unwrap_or_default(),
+    };
+    with_context(
+        &user,
+        &id,
+        state.app.set_status(&user.session.actor, &id, &input).await,
+    )?;
+    Ok(Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1")))
+}
+
+#[derive(Deserialize)]
+pub struct BreakGlassForm {
+    #[serde(flatten)]
+    csrf: CsrfForm,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn break_glass(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<BreakGlassForm>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(&form.csrf.csrf)?;
+    let input = BreakGlassInput {
+        reason: form.reason,
+    };
+    with_context(
+        &user,
+        &id,
+        state
+            .app
+            .break_glass(&user.session.actor, &id, &input)
+            .await,
+    )?;
+    Ok(Redirect::to(&format!("/huishoudens/{id}")))
+}
+
+/// Errors of a household form are shown within the signed-in layout.
+fn with_context<T>(user: &WebUser, id: &str, result: Result<T, AppError>) -> Result<T, PageError> {
+    result.map_err(|error| {
+        PageError::App(
+            error,
+            Some((Layout::for_session(&user.session, ""), id.to_owned())),
+        )
+    })
+}

@@ -1,0 +1,478 @@
+//! Server-rendered pages in Dutch. They work without JavaScript: plain links and forms,
+//! each form carrying the session's CSRF token.
+
+mod forms;
+mod household;
+mod register;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use serde::Deserialize;
+use spil_app::auth::{Session, SessionKind};
+use spil_app::AppError;
+use spil_domain::access::{may_audit, Denial};
+
+use crate::error::denial_message;
+use crate::AppState;
+
+const SESSION_COOKIE: &str = "spil_session";
+const LOGIN_CSRF_COOKIE: &str = "spil_login_csrf";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/inloggen", get(login_form).post(login))
+        .route("/uitloggen", post(logout))
+        .route("/huishoudens", get(mine))
+        .route("/aanmelden", get(register::form).post(register::submit))
+        .route("/huishoudens/{id}", get(household::page))
+        .route("/huishoudens/{id}/team", post(household::set_team))
+        .route("/huishoudens/{id}/status", post(household::set_status))
+        .route(
+            "/huishoudens/{id}/noodtoegang",
+            post(household::break_glass),
+        )
+        .route("/toegangscontrole", get(audit))
+        .route("/static/spil.css", get(stylesheet))
+        .route("/health", get(|| async { "ok" }))
+}
+
+/// What the layout shows around every page.
+pub struct Layout {
+    pub user: Option<String>,
+    pub csrf: String,
+    pub works_with_households: bool,
+    pub may_audit: bool,
+    pub current: &'static str,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn anonymous() -> Self {
+        Layout {
+            user: None,
+            csrf: String::new(),
+            works_with_households: false,
+            may_audit: false,
+            current: "",
+            notice: None,
+        }
+    }
+
+    pub fn for_session(session: &Session, current: &'static str) -> Self {
+        Layout {
+            user: Some(session.display_name.clone()),
+            csrf: session.csrf_token.clone(),
+            works_with_households: session.actor.role.works_with_households(),
+            may_audit: may_audit(&session.actor),
+            current,
+            notice: None,
+        }
+    }
+}
+
+/// A signed-in browser user.
+pub struct WebUser {
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .ok_or(PageError::LoginRequired)?;
+        match state.app.authenticate(&token, SessionKind::Web).await {
+            Ok(session) => Ok(WebUser { session }),
+            Err(AppError::Unauthenticated) => Err(PageError::LoginRequired),
+            Err(other) => Err(PageError::App(other, None)),
+        }
+    }
+}
+
+impl WebUser {
+    /// Every state-changing form carries the session's token; a mismatch is refused.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
+        if constant_time_eq(submitted.as_bytes(), self.session.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(PageError::Csrf)
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Errors of page handlers, shown as Dutch pages.
+pub enum PageError {
+    LoginRequired,
+    Csrf,
+    /// The error and, for a refused household read, the household (to offer break-the-glass).
+    App(AppError, Option<(Layout, String)>),
+    Render(askama::Error),
+}
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> Self {
+        PageError::App(error, None)
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(error: askama::Error) -> Self {
+        PageError::Render(error)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: String,
+    message: String,
+    break_glass_for: Option<String>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, heading, message, layout, break_glass_for) = match self {
+            PageError::LoginRequired => return Redirect::to("/inloggen").into_response(),
+            PageError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Formulier verlopen",
+                "Dit formulier is verlopen of niet door Spil gemaakt. Ga terug, laad de pagina opnieuw en probeer het nog eens.".to_owned(),
+                Layout::anonymous(),
+                None,
+            ),
+            PageError::App(error, context) => {
+                let (layout, household) = match context {
+                    Some((layout, household)) => (layout, Some(household)),
+                    None => (Layout::anonymous(), None),
+                };
+                match error {
+                    AppError::Forbidden(denial) => {
+                        let offer = matches!(denial, Denial::NotOnTeam).then_some(household).flatten();
+                        (StatusCode::FORBIDDEN, "Geen toegang", denial_message(denial).to_owned(), layout, offer)
+                    }
+                    AppError::NotFound => (
+                        StatusCode::NOT_FOUND,
+                        "Niet gevonden",
+                        "Deze pagina of dit huishouden bestaat niet.".to_owned(),
+                        layout,
+                        None,
+                    ),
+                    AppError::Conflict { message, .. } => (StatusCode::CONFLICT, "Dit kan nu niet", message, layout, None),
+                    AppError::Invalid(fields) => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Controleer de gegevens",
+                        fields.iter().map(|(_, e)| e.dutch()).collect::<Vec<_>>().join(" "),
+                        layout,
+                        None,
+                    ),
+                    AppError::Unauthenticated | AppError::BadCredentials => {
+                        return Redirect::to("/inloggen").into_response()
+                    }
+                    AppError::Store(_) | AppError::Internal(_) => {
+                        tracing::error!(%error, "internal error on a page");
+                        (
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "Er ging iets mis",
+                            "Er ging bij ons iets mis. Probeer het later opnieuw.".to_owned(),
+                            layout,
+                            None,
+                        )
+                    }
+                }
+            }
+            PageError::Render(error) => {
+                tracing::error!(%error, "template failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Er ging iets mis",
+                    "Er ging bij ons iets mis. Probeer het later opnieuw.".to_owned(),
+                    Layout::anonymous(),
+                    None,
+                )
+            }
+        };
+        let page = ErrorPage {
+            layout,
+            heading: heading.to_owned(),
+            message,
+            break_glass_for,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, heading.to_owned()).into_response(),
+        }
+    }
+}
+
+pub fn render(template: &impl Template) -> Result<Html<String>, PageError> {
+    Ok(Html(template.render()?))
+}
+
+async fn home(user: Result<WebUser, PageError>) -> Redirect {
+    match user {
+        Ok(user) if user.session.actor.role.works_with_households() => Redirect::to("/huishoudens"),
+        Ok(user) if may_audit(&user.session.actor) => Redirect::to("/toegangscontrole"),
+        Ok(_) => Redirect::to("/huishoudens"),
+        Err(_) => Redirect::to("/inloggen"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    error: Option<String>,
+    username: String,
+    next: String,
+    login_csrf: String,
+}
+
+fn session_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    let mut cookie = Cookie::new(name, value);
+    cookie.set_http_only(true);
+    cookie.set_secure(state.secure_cookies);
+    cookie.set_same_site(SameSite::Strict);
+    cookie.set_path("/");
+    cookie
+}
+
+fn random_hex() -> String {
+    uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string()
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
+    let csrf = random_hex();
+    let page = LoginPage {
+        layout: Layout::anonymous(),
+        error: None,
+        username: String::new(),
+        next: q.next.unwrap_or_default(),
+        login_csrf: csrf.clone(),
+    };
+    let jar = jar.add(session_cookie(&state, LOGIN_CSRF_COOKIE, csrf));
+    Ok((jar, render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only local paths, so the login cannot be used to send people elsewhere.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let expected = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
+        return Err(PageError::Csrf);
+    }
+    match state
+        .app
+        .sign_in(&form.username, &form.password, SessionKind::Web)
+        .await
+    {
+        Ok(issued) => {
+            let jar = jar
+                .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
+                .add(session_cookie(&state, SESSION_COOKIE, issued.token));
+            Ok((jar, Redirect::to(safe_next(&form.next))).into_response())
+        }
+        Err(AppError::BadCredentials) => {
+            let csrf = random_hex();
+            let page = LoginPage {
+                layout: Layout::anonymous(),
+                error: Some("De gebruikersnaam of het wachtwoord klopt niet.".into()),
+                username: form.username,
+                next: form.next,
+                login_csrf: csrf.clone(),
+            };
+            let jar = jar.add(session_cookie(&state, LOGIN_CSRF_COOKIE, csrf));
+            Ok((StatusCode::UNAUTHORIZED, jar, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default, rename = "_csrf")]
+    pub csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    user: WebUser,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf)?;
+    if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        state.app.sign_out(&token).await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, Redirect::to("/inloggen")).into_response())
+}
+
+struct MineRow {
+    id: String,
+    names: String,
+    address: String,
+    role: String,
+    regisseur: String,
+    status: String,
+    urgency: String,
+    urgent: bool,
+    received: String,
+}
+
+#[derive(Template)]
+#[template(path = "mine.html")]
+struct MinePage {
+    layout: Layout,
+    own: Vec<MineRow>,
+    queue: Vec<MineRow>,
+}
+
+async fn mine(State(state): State<AppState>, user: WebUser) -> Result<Html<String>, PageError> {
+    let rows = state.app.my_households(&user.session.actor).await?;
+    let (mut own, mut queue) = (Vec::new(), Vec::new());
+    for r in rows {
+        let in_queue = r.my_role.is_none() && r.regisseur.is_none();
+        let row = MineRow {
+            names: r.names.unwrap_or_else(|| "(zonder naam)".into()),
+            address: r.address,
+            role: r
+                .my_role
+                .as_deref()
+                .map(forms::team_role_label)
+                .unwrap_or_else(|| "coördinator".into()),
+            regisseur: r.regisseur.unwrap_or_else(|| "nog niet gekozen".into()),
+            status: r
+                .status
+                .as_deref()
+                .map(forms::status_label)
+                .unwrap_or_default(),
+            urgent: r.urgency.as_deref() == Some("urgent"),
+            urgency: r
+                .urgency
+                .as_deref()
+                .map(forms::urgency_label)
+                .unwrap_or_default(),
+            received: r
+                .last_registration_at
+                .map(|t| forms::dutch_datetime(&t))
+                .unwrap_or_default(),
+            id: r.id,
+        };
+        if in_queue {
+            queue.push(row);
+        } else {
+            own.push(row);
+        }
+    }
+    render(&MinePage {
+        layout: Layout::for_session(&user.session, "mine"),
+        own,
+        queue,
+    })
+}
+
+struct AuditRow {
+    when: String,
+    who: String,
+    action: String,
+    outcome: String,
+    reason: String,
+    household: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    rows: Vec<AuditRow>,
+}
+
+async fn audit(State(state): State<AppState>, user: WebUser) -> Result<Html<String>, PageError> {
+    let layout = Layout::for_session(&user.session, "audit");
+    let rows = match state.app.access_review(&user.session.actor).await {
+        Ok(rows) => rows,
+        Err(error) => return Err(PageError::App(error, Some((layout, String::new())))),
+    };
+    let rows = rows
+        .into_iter()
+        .map(|r| AuditRow {
+            when: forms::dutch_datetime(&r.at),
+            who: r.username.unwrap_or_default(),
+            action: match r.action.as_str() {
+                "break_glass" => "Noodtoegang".into(),
+                other => other.replace('_', " "),
+            },
+            outcome: if r.outcome == "denied" {
+                format!("Geweigerd ({})", r.basis.replace('_', " "))
+            } else {
+                "Toegestaan".into()
+            },
+            reason: r.reason.unwrap_or_default(),
+            household: r.household_id.unwrap_or_default(),
+        })
+        .collect();
+    render(&AuditPage { layout, rows })
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/spil.css"),
+    )
+}
