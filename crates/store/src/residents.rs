@@ -262,7 +262,9 @@ pub async fn registrations(conn: &mut Conn, household_id: &str) -> Result<Vec<Re
     .await?)
 }
 
-/// Facts the authorisation rule needs, for one household and one actor, in one query.
+/// Facts the authorisation rule needs, for one household and one actor, in one query. They
+/// come from the open trajectory, or else the latest closed one: its team keeps access to
+/// the file (a new question for a known household reaches the people who know it).
 #[derive(Debug, Clone, FromRow)]
 pub struct AccessFacts {
     pub municipality_id: String,
@@ -284,11 +286,13 @@ pub async fn access_facts(
            CASE WHEN t.regisseur_id = $2 THEN 1 ELSE 0 END AS is_regisseur, \
            CASE WHEN t.regisseur_id = $2 OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $2) \
                 THEN 1 ELSE 0 END AS on_team, \
-           CASE WHEN t.id IS NOT NULL AND t.regisseur_id IS NULL \
+           CASE WHEN t.id IS NOT NULL AND t.closed_at IS NULL AND t.regisseur_id IS NULL \
                  AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id) THEN 1 ELSE 0 END AS unassigned, \
            CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.household_id = h.id AND b.user_id = $2 AND b.expires_at > $3) \
                 THEN 1 ELSE 0 END AS break_glass \
-         FROM households h LEFT JOIN trajectories t ON t.household_id = h.id AND t.closed_at IS NULL \
+         FROM households h LEFT JOIN trajectories t ON t.id = ( \
+             SELECT t2.id FROM trajectories t2 WHERE t2.household_id = h.id \
+             ORDER BY t2.closed_at IS NULL DESC, t2.opened_at DESC LIMIT 1) \
          WHERE h.id = $1",
     )
     .bind(household_id)
@@ -353,4 +357,30 @@ pub async fn mine(
     .bind(limit)
     .fetch_all(conn)
     .await?)
+}
+
+/// Row counts of the tables a registration writes, for tests and status output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub households: i64,
+    pub persons: i64,
+    pub registrations: i64,
+    pub trajectories: i64,
+    pub journal: i64,
+}
+
+pub async fn counts(conn: &mut Conn) -> Result<Counts> {
+    let (households, persons, registrations, trajectories, journal): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM households), (SELECT COUNT(*) FROM persons), (SELECT COUNT(*) FROM registrations), \
+                (SELECT COUNT(*) FROM trajectories), (SELECT COUNT(*) FROM journal)",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Counts {
+        households,
+        persons,
+        registrations,
+        trajectories,
+        journal,
+    })
 }

@@ -1,0 +1,215 @@
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use spil_app::App;
+use spil_web::{Application, Settings};
+
+pub struct TestApp {
+    pub base: String,
+    pub url: String,
+    pub app: App,
+    pub client: reqwest::Client,
+    pub example_household: String,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh, empty database: a SQLite file, or a new PostgreSQL database on the server named
+/// by SPIL_TEST_POSTGRES_URL.
+pub async fn fresh_database() -> (String, Option<TempDir>) {
+    let name = format!("spil_test_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("SPIL_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("cannot reach PostgreSQL at SPIL_TEST_POSTGRES_URL: {e}")
+                });
+            admin
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap_or_else(|e| panic!("create database: {e}"));
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or(admin_url);
+            (format!("{base}/{name}"), None)
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+            (
+                format!("sqlite://{}", dir.join("spil.db").display()),
+                Some(TempDir(dir)),
+            )
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let (url, dir) = fresh_database().await;
+    let app = App::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("connect {url}: {e}"));
+    let seeded = app
+        .seed_demo(0, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("seed: {e}"));
+    let settings = Settings {
+        database_url: url.clone(),
+        listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
+        secure_cookies: false,
+    };
+    let application = Application::with_app(app.clone(), &settings)
+        .await
+        .unwrap_or_else(|e| panic!("build: {e}"));
+    let base = format!(
+        "http://{}",
+        application
+            .local_addr()
+            .unwrap_or_else(|e| panic!("addr: {e}"))
+    );
+    tokio::spawn(application.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    // Wait until the server answers, by polling its health check.
+    for _ in 0..100 {
+        if client.get(format!("{base}/health")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    TestApp {
+        base,
+        url,
+        app,
+        client,
+        example_household: seeded.example_household_id.unwrap_or_default(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn token(&self, username: &str) -> String {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/auth/token", self.base))
+            .json(&json!({"username": username, "password": "demo"}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("token: {e}"));
+        assert_eq!(response.status(), StatusCode::OK, "sign-in of {username}");
+        let body: Value = response
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("json: {e}"));
+        body["token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, token, path, body).await
+    }
+
+    pub async fn put(&self, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::PUT, token, path, body).await
+    }
+
+    pub async fn counts(&self) -> spil_store::residents::Counts {
+        let mut conn = self
+            .app
+            .store()
+            .reader()
+            .await
+            .unwrap_or_else(|e| panic!("reader: {e}"));
+        spil_store::residents::counts(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("counts: {e}"))
+    }
+
+    /// Register a new household of two through the API; returns (household_id, registration_id).
+    pub async fn register_family(
+        &self,
+        token: &str,
+        family_name: &str,
+        bsn: Option<&str>,
+    ) -> (String, Value) {
+        let (status, body) = self
+            .post(token, "/api/v1/registrations", &family(family_name, bsn))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "registration: {body}");
+        (
+            body["household_id"].as_str().unwrap_or_default().to_owned(),
+            body,
+        )
+    }
+}
+
+pub fn family(family_name: &str, bsn: Option<&str>) -> Value {
+    json!({
+        "route": "huisarts",
+        "referrer": {"name": "Dokter Visser", "organisation": "Huisartsenpraktijk Aalten", "contact": "0543-451234"},
+        "question": "Moeder is uitgeput en de kinderen gaan niet naar school.",
+        "urgency": "soon",
+        "household": {
+            "address": {"street": "Kerkstraat", "house_number": "4", "postcode": "7121 CD", "city": "Aalten", "buurt_code": "BU01970002"},
+            "members": [
+                {"given_name": "Sanne", "family_name": family_name, "birth_date": "1988-02-29", "bsn": bsn, "relation": "parent", "parental_authority": true},
+                {"given_name": "Joep", "family_name": family_name, "birth_date": "2016-09-12", "relation": "child"}
+            ]
+        }
+    })
+}
+
+/// A direct connection to the test database, for tampering with it as an attacker would.
+pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    <sqlx::AnyConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"))
+}

@@ -1,0 +1,10 @@
+//! All integration tests in one binary: each starts Spil on a free port against a fresh
+//! database — SQLite by default, PostgreSQL when SPIL_TEST_POSTGRES_URL is set.
+
+mod helpers;
+
+mod access;
+mod journal;
+mod pages;
+mod registrations;
+mod team_and_status;

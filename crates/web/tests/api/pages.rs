@@ -1,0 +1,253 @@
+use reqwest::StatusCode;
+
+use crate::helpers::spawn_app;
+
+/// The hidden field `name` of a form in `html`.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn sign_in(app: &crate::helpers::TestApp, username: &str) -> reqwest::Response {
+    let page = app
+        .client
+        .get(format!("{}/inloggen", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let csrf = hidden(&page.text().await.unwrap_or_default(), "_csrf");
+    app.client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[
+            ("username", username),
+            ("password", "demo"),
+            ("_csrf", &csrf),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn pages_need_a_login_and_show_my_households_after_it() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(format!("{}/huishoudens", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/inloggen");
+
+    let response = sign_in(&app, "anne").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("spil_session="));
+    let cookie = cookie.unwrap_or_default().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+
+    let page = app
+        .client
+        .get(format!("{}/huishoudens", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap_or_default();
+    assert!(
+        html.contains("Mijn huishoudens") && html.contains("Hendriks"),
+        "the example household is listed"
+    );
+
+    let household = app
+        .client
+        .get(format!(
+            "{}/huishoudens/{}",
+            app.base, app.example_household
+        ))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let html = household.text().await.unwrap_or_default();
+    for expected in [
+        "Milan",
+        "Fenna",
+        "Ingrid",
+        "Bas",
+        "Anne de Vries",
+        "schulden",
+        "Tijdlijn",
+    ] {
+        assert!(html.contains(expected), "household page shows {expected}");
+    }
+    assert!(
+        !html.contains("111222333"),
+        "the full BSN is not printed on the page"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_in_dutch() {
+    let app = spawn_app().await;
+    let page = app
+        .client
+        .get(format!("{}/inloggen", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let csrf = hidden(&page.text().await.unwrap_or_default(), "_csrf");
+    let response = app
+        .client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "anne"), ("password", "fout"), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("klopt niet"));
+}
+
+#[tokio::test]
+async fn forms_without_the_sessions_csrf_token_are_refused_and_write_nothing() {
+    let app = spawn_app().await;
+    assert_eq!(sign_in(&app, "anne").await.status(), StatusCode::SEE_OTHER);
+    let before = app.counts().await;
+    let response = app
+        .client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&[
+            ("_csrf", "forged"),
+            ("route", "self"),
+            ("question", "x"),
+            ("street", "a"),
+            ("house_number", "1"),
+            ("postcode", "7121AB"),
+            ("city", "Aalten"),
+            ("m0_given_name", "A"),
+            ("m0_family_name", "B"),
+            ("m0_birth_date", "2000-01-01"),
+            ("m0_relation", "parent"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.counts().await, before);
+
+    // Login itself is protected too.
+    let response = app
+        .client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[
+            ("username", "anne"),
+            ("password", "demo"),
+            ("_csrf", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_registration_form_shows_dutch_errors_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    assert_eq!(sign_in(&app, "anne").await.status(), StatusCode::SEE_OTHER);
+    let form = app
+        .client
+        .get(format!("{}/aanmelden", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let csrf = hidden(&form.text().await.unwrap_or_default(), "_csrf");
+    let before = app.counts().await;
+    let response = app
+        .client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("route", "self"),
+            ("question", "Hulp bij de administratie"),
+            ("street", "Markt"),
+            ("house_number", "3"),
+            ("postcode", "7121AB"),
+            ("city", "Aalten"),
+            ("m1_given_name", "Kees"),
+            ("m1_family_name", "Ebbers"),
+            ("m1_birth_date", "1950-01-01"),
+            ("m1_bsn", "123456789"),
+            ("m1_relation", "other"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap_or_default();
+    assert!(
+        html.contains("Dit BSN klopt niet"),
+        "Dutch error next to the field"
+    );
+    assert!(
+        html.contains("href=\"#m1_bsn\""),
+        "the summary links to the field on the right row"
+    );
+    assert!(
+        html.contains("value=\"Hulp bij de administratie\"")
+            || html.contains(">Hulp bij de administratie</textarea>")
+    );
+    assert_eq!(app.counts().await, before);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let app = spawn_app().await;
+    assert_eq!(sign_in(&app, "anne").await.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .client
+        .get(format!("{}/huishoudens", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let csrf = hidden(&page.text().await.unwrap_or_default(), "_csrf");
+    let response = app
+        .client
+        .post(format!("{}/uitloggen", app.base))
+        .form(&[("_csrf", csrf)])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .client
+        .get(format!("{}/huishoudens", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+}

@@ -1,0 +1,407 @@
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{family, spawn_app};
+
+#[tokio::test]
+async fn a_registration_creates_the_household_its_members_an_open_trajectory_and_journal_entries() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+
+    let (household_id, created) = app
+        .register_family(&anne, "Pietersen", Some("123456782"))
+        .await;
+    assert!(created["registration_id"].is_string());
+
+    let (status, household) = app
+        .get(&anne, &format!("/api/v1/households/{household_id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(household["address"]["postcode"], "7121 CD");
+    assert_eq!(household["members"].as_array().map(Vec::len), Some(2));
+    let sanne = &household["members"][0];
+    assert_eq!(sanne["given_name"], "Sanne");
+    assert_eq!(sanne["birth_date"], "1988-02-29");
+    assert_eq!(sanne["relation"], "parent");
+    assert_eq!(sanne["bsn"], "123456782");
+    assert_eq!(household["registrations"][0]["route"], "huisarts");
+    assert_eq!(
+        household["registrations"][0]["referrer"]["organisation"],
+        "Huisartsenpraktijk Aalten"
+    );
+    assert_eq!(household["trajectory"]["status"], "registered");
+    assert_eq!(household["trajectory"]["regisseur"], Value::Null);
+    assert_eq!(household["access"], "intake_queue");
+
+    let (status, journal) = app
+        .get(&anne, &format!("/api/v1/households/{household_id}/journal"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let kinds: Vec<&str> = journal
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "household.created",
+            "trajectory.opened",
+            "registration.created"
+        ]
+    );
+    assert_eq!(journal[2]["actor"], "anne");
+}
+
+#[tokio::test]
+async fn a_second_registration_for_the_same_household_reuses_its_open_trajectory() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let (household_id, first) = app.register_family(&anne, "Pietersen", None).await;
+
+    let (status, second) = app
+        .post(
+            &anne,
+            "/api/v1/registrations",
+            &json!({"route": "school", "question": "Joep verzuimt", "household_id": household_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(second["trajectory_id"], first["trajectory_id"]);
+    let (_, household) = app
+        .get(&anne, &format!("/api/v1/households/{household_id}"))
+        .await;
+    assert_eq!(household["registrations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        app.counts().await.trajectories,
+        2,
+        "the example household's and this one"
+    );
+}
+
+#[tokio::test]
+async fn possible_duplicates_are_shown_and_never_merged() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let (first_id, _) = app
+        .register_family(&anne, "Pietersen", Some("123456782"))
+        .await;
+    let persons_before = app.counts().await.persons;
+
+    let (second_id, second) = app
+        .register_family(&anne, "Pietersen", Some("123456782"))
+        .await;
+    assert_ne!(first_id, second_id);
+    let duplicates = second["possible_duplicates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let by_bsn: Vec<&Value> = duplicates
+        .iter()
+        .filter(|d| d["matched_on"] == "bsn")
+        .collect();
+    assert_eq!(by_bsn.len(), 1, "{second}");
+    assert_eq!(
+        by_bsn[0]["household_id"],
+        first_id.as_str(),
+        "anne may see the other household"
+    );
+    assert!(
+        duplicates
+            .iter()
+            .any(|d| d["matched_on"] == "name_and_birth_date" && d["member_index"] == 1),
+        "Joep matches on name and birth date: {second}"
+    );
+    assert_eq!(
+        app.counts().await.persons,
+        persons_before + 2,
+        "new persons were created, nothing merged"
+    );
+
+    // Someone who may not see the first household learns that a match exists, not where.
+    let gert = app.token("gert").await;
+    let (status, found) = app
+        .post(
+            &gert,
+            "/api/v1/registrations/duplicates",
+            &family("Pietersen", Some("123456782")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        found
+            .as_array()
+            .is_some_and(|d| !d.is_empty() && d.iter().all(|x| x["household_id"].is_null())),
+        "{found}"
+    );
+}
+
+/// Each bad input gets its precise status and code, and nothing at all is written.
+#[tokio::test]
+async fn bad_input_gets_a_precise_error_and_writes_nothing() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let before = app.counts().await;
+
+    let with = |mutate: &dyn Fn(&mut Value)| {
+        let mut body = family("Pietersen", Some("123456782"));
+        mutate(&mut body);
+        body
+    };
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        (
+            "invalid BSN",
+            with(&|b| b["household"]["members"][0]["bsn"] = json!("123456789")),
+            "members[0].bsn",
+            "bsn_invalid",
+        ),
+        (
+            "birth date in the future",
+            with(&|b| b["household"]["members"][1]["birth_date"] = json!("2999-01-01")),
+            "members[1].birth_date",
+            "date_in_future",
+        ),
+        (
+            "birth date before 1900",
+            with(&|b| b["household"]["members"][0]["birth_date"] = json!("1899-12-31")),
+            "members[0].birth_date",
+            "date_before_1900",
+        ),
+        (
+            "impossible date",
+            with(&|b| b["household"]["members"][0]["birth_date"] = json!("2023-02-29")),
+            "members[0].birth_date",
+            "date_invalid",
+        ),
+        (
+            "empty question",
+            with(&|b| b["question"] = json!("   ")),
+            "question",
+            "required",
+        ),
+        (
+            "unknown route",
+            with(&|b| b["route"] = json!("brief")),
+            "route",
+            "unknown_value",
+        ),
+        (
+            "unknown relation",
+            with(&|b| b["household"]["members"][1]["relation"] = json!("cousin")),
+            "members[1].relation",
+            "unknown_value",
+        ),
+        (
+            "unknown urgency",
+            with(&|b| b["urgency"] = json!("asap")),
+            "urgency",
+            "unknown_value",
+        ),
+        (
+            "household without members",
+            with(&|b| b["household"]["members"] = json!([])),
+            "household.members",
+            "empty",
+        ),
+        (
+            "bad postcode",
+            with(&|b| b["household"]["address"]["postcode"] = json!("71")),
+            "household.address.postcode",
+            "postcode_invalid",
+        ),
+        (
+            "bad buurt code",
+            with(&|b| b["household"]["address"]["buurt_code"] = json!("WK019700")),
+            "household.address.buurt_code",
+            "buurt_code_invalid",
+        ),
+        (
+            "no household",
+            with(&|b| {
+                b.as_object_mut()
+                    .map(|o| o.remove("household"))
+                    .map(drop)
+                    .unwrap_or(())
+            }),
+            "household",
+            "required",
+        ),
+    ];
+    for (name, body, field, code) in cases {
+        let (status, error) = app.post(&anne, "/api/v1/registrations", &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {error}");
+        assert_eq!(error["error"]["code"], "validation_failed", "{name}");
+        assert_eq!(error["error"]["fields"][field], code, "{name}: {error}");
+    }
+
+    // A valid member in a household with one invalid member does not slip through.
+    let (status, _) = app
+        .post(
+            &anne,
+            "/api/v1/registrations",
+            &with(&|b| b["household"]["members"][1]["bsn"] = json!("12")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Malformed JSON, a wrong type, an unknown field, and a body over 1 MiB.
+    let raw = |body: String| {
+        app.client
+            .post(format!("{}/api/v1/registrations", app.base))
+            .bearer_auth(&anne)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let malformed = raw("{\"route\": ".into())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        malformed.json::<Value>().await.unwrap_or_default()["error"]["code"],
+        "malformed_json"
+    );
+    let wrong_type = raw(json!({"route": 5, "question": "x"}).to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(wrong_type.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        wrong_type.json::<Value>().await.unwrap_or_default()["error"]["code"],
+        "invalid_json"
+    );
+    let mut huge = family("Pietersen", None);
+    huge["question"] = json!("x".repeat(1024 * 1024 + 10));
+    let too_large = raw(huge.to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        too_large.json::<Value>().await.unwrap_or_default()["error"]["code"],
+        "payload_too_large"
+    );
+
+    assert_eq!(
+        app.counts().await,
+        before,
+        "no household, person, registration, trajectory or journal entry was written"
+    );
+}
+
+#[tokio::test]
+async fn a_registration_for_a_household_one_may_not_see_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let bram = app.token("bram").await;
+    let before = app.counts().await;
+    let (status, error) = app
+        .post(
+            &bram,
+            "/api/v1/registrations",
+            &json!({"route": "self", "question": "hallo", "household_id": app.example_household}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{error}");
+    let (status, _) = app
+        .post(
+            &bram,
+            "/api/v1/registrations",
+            &json!({"route": "self", "question": "hallo", "household_id": "no-such-household"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(app.counts().await, before);
+}
+
+#[tokio::test]
+async fn every_call_needs_a_valid_token() {
+    let app = spawn_app().await;
+    let id = &app.example_household;
+    let calls: Vec<(reqwest::Method, String)> = vec![
+        (reqwest::Method::POST, "/api/v1/registrations".into()),
+        (reqwest::Method::GET, "/api/v1/households?mine=true".into()),
+        (reqwest::Method::GET, format!("/api/v1/households/{id}")),
+        (
+            reqwest::Method::PUT,
+            format!("/api/v1/households/{id}/team"),
+        ),
+        (
+            reqwest::Method::PUT,
+            format!("/api/v1/households/{id}/status"),
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/v1/households/{id}/journal"),
+        ),
+    ];
+    for (method, path) in calls {
+        for token in ["", "not-a-token", &"a".repeat(64)] {
+            let (status, body) = app.send(method.clone(), token, &path, &json!({})).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with {token:?}"
+            );
+            assert_eq!(body["error"]["code"], "unauthenticated");
+        }
+    }
+    let (status, body) = app
+        .post(
+            "",
+            "/api/v1/auth/token",
+            &json!({"username": "anne", "password": "wrong"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "bad_credentials");
+    let (status, _) = app
+        .post(
+            "",
+            "/api/v1/auth/token",
+            &json!({"username": "nobody", "password": "demo"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = spawn_app().await;
+    let (status, doc) = app.get("", "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let expected = [
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/registrations", "post"),
+        ("/api/v1/households", "get"),
+        ("/api/v1/households/{id}", "get"),
+        ("/api/v1/households/{id}/team", "put"),
+        ("/api/v1/households/{id}/status", "put"),
+        ("/api/v1/households/{id}/journal", "get"),
+        ("/api/v1/openapi.json", "get"),
+    ];
+    for (path, method) in expected {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["RegistrationInput"].is_object());
+    // Every documented path really answers (not 404/405): the document and the router agree.
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    for (path, item) in paths {
+        for method in item
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            let url = path.replace("{id}", &app.example_household);
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
+                .unwrap_or(reqwest::Method::GET);
+            let (status, _) = app.send(method.clone(), "", &url, &json!({})).await;
+            assert!(
+                status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {url}: {status}"
+            );
+        }
+    }
+}
