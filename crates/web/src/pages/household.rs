@@ -14,7 +14,7 @@ use spil_domain::trajectory::TrajectoryStatus;
 use super::forms::{
     dutch_date, dutch_datetime, route_label, status_label, team_role_label, urgency_label,
 };
-use super::{render, CsrfForm, Layout, PageError, WebUser};
+use super::{render, CsrfForm, ErrorContext, Layout, PageError, WebUser};
 use crate::AppState;
 
 struct MemberRow {
@@ -90,7 +90,7 @@ pub async fn page(
     let actor = &user.session.actor;
     let h = match state.app.household(actor, &id).await {
         Ok(h) => h,
-        Err(error) => return Err(PageError::App(error, Some((layout, id)))),
+        Err(error) => return Err(PageError::App(error, ErrorContext::boxed(layout, id))),
     };
     let journal = state.app.household_journal(actor, &id).await?;
     if query.aangemeld.is_some() {
@@ -292,7 +292,7 @@ fn with_context<T>(user: &WebUser, id: &str, result: Result<T, AppError>) -> Res
     result.map_err(|error| {
         PageError::App(
             error,
-            Some((Layout::for_session(&user.session, ""), id.to_owned())),
+            ErrorContext::boxed(Layout::for_session(&user.session, ""), id),
         )
     })
 }

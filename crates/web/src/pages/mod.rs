@@ -117,12 +117,27 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Where an error happened: the signed-in layout and the household concerned.
+pub struct ErrorContext {
+    pub layout: Layout,
+    pub household_id: String,
+}
+
+impl ErrorContext {
+    pub fn boxed(layout: Layout, household_id: impl Into<String>) -> Option<Box<Self>> {
+        Some(Box::new(ErrorContext {
+            layout,
+            household_id: household_id.into(),
+        }))
+    }
+}
+
 /// Errors of page handlers, shown as Dutch pages.
 pub enum PageError {
     LoginRequired,
     Csrf,
     /// The error and, for a refused household read, the household (to offer break-the-glass).
-    App(AppError, Option<(Layout, String)>),
+    App(AppError, Option<Box<ErrorContext>>),
     Render(askama::Error),
 }
 
@@ -160,7 +175,7 @@ impl IntoResponse for PageError {
             ),
             PageError::App(error, context) => {
                 let (layout, household) = match context {
-                    Some((layout, household)) => (layout, Some(household)),
+                    Some(context) => (context.layout, Some(context.household_id)),
                     None => (Layout::anonymous(), None),
                 };
                 match error {
@@ -444,7 +459,7 @@ async fn audit(State(state): State<AppState>, user: WebUser) -> Result<Html<Stri
     let layout = Layout::for_session(&user.session, "audit");
     let rows = match state.app.access_review(&user.session.actor).await {
         Ok(rows) => rows,
-        Err(error) => return Err(PageError::App(error, Some((layout, String::new())))),
+        Err(error) => return Err(PageError::App(error, ErrorContext::boxed(layout, ""))),
     };
     let rows = rows
         .into_iter()
