@@ -18,15 +18,28 @@ use crate::{new_id, today, App, AppError, AppResult};
 const MAX_MEMBERS: usize = 20;
 
 #[derive(Debug, Clone)]
-struct Member {
+struct NewPerson {
     given_name: String,
     family_name: String,
     birth_date: BirthDate,
     bsn: Option<Bsn>,
-    relation: Relation,
-    parental_authority: bool,
     phone: Option<String>,
     email: Option<String>,
+}
+
+/// A member is a new person, or a person Spil knows already (a child who also lives with the
+/// other parent, someone moving in).
+#[derive(Debug, Clone)]
+enum Person {
+    New(NewPerson),
+    Existing(String),
+}
+
+#[derive(Debug, Clone)]
+struct Member {
+    person: Person,
+    relation: Relation,
+    parental_authority: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +102,20 @@ fn parse_member(
     m: &MemberInput,
     today: NaiveDate,
 ) -> Option<Member> {
+    let relation = errors.check(format!("{path}.relation"), Relation::parse(&m.relation));
+    let parental_authority = m.parental_authority.unwrap_or(false);
+    if let Some(person_id) = m
+        .person_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        return Some(Member {
+            person: Person::Existing(person_id.to_owned()),
+            relation: relation?,
+            parental_authority,
+        });
+    }
     let given_name = errors.check(format!("{path}.given_name"), parse_name(&m.given_name));
     let family_name = errors.check(format!("{path}.family_name"), parse_name(&m.family_name));
     let birth_date = errors.check(
@@ -101,18 +128,19 @@ fn parse_member(
             .map(Some),
         None => Some(None),
     };
-    let relation = errors.check(format!("{path}.relation"), Relation::parse(&m.relation));
     let phone = errors.check(format!("{path}.phone"), parse_phone(m.phone.as_deref()));
     let email = errors.check(format!("{path}.email"), parse_email(m.email.as_deref()));
     Some(Member {
-        given_name: given_name?,
-        family_name: family_name?,
-        birth_date: birth_date?,
-        bsn: bsn?,
+        person: Person::New(NewPerson {
+            given_name: given_name?,
+            family_name: family_name?,
+            birth_date: birth_date?,
+            bsn: bsn?,
+            phone: phone?,
+            email: email?,
+        }),
         relation: relation?,
-        parental_authority: m.parental_authority.unwrap_or(false),
-        phone: phone?,
-        email: email?,
+        parental_authority,
     })
 }
 
@@ -165,7 +193,11 @@ fn parse_new_household(
     // The same BSN twice in one household is a typing error.
     let mut seen = std::collections::HashSet::new();
     for (i, m) in members.iter().enumerate() {
-        if let Some(Some(bsn)) = m.as_ref().map(|m| m.bsn.as_ref()) {
+        if let Some(Member {
+            person: Person::New(NewPerson { bsn: Some(bsn), .. }),
+            ..
+        }) = m
+        {
             if !seen.insert(bsn.as_str().to_owned()) {
                 errors.add(format!("members[{i}].bsn"), FieldError::NotAllowed);
             }
@@ -254,6 +286,36 @@ fn parse(input: &RegistrationInput, now: DateTime<Utc>) -> Result<Registration, 
 }
 
 impl App {
+    /// A known person may join a new household only when the professional may see one of the
+    /// households the person lives in now; returns the person's given name.
+    async fn linkable_person(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        person_id: &str,
+        index: usize,
+    ) -> AppResult<String> {
+        let path = format!("members[{index}].person_id");
+        let person = residents::person(conn, person_id).await?.ok_or_else(|| {
+            AppError::invalid_field(
+                &path,
+                FieldError::Unknown {
+                    allowed: "an existing person",
+                },
+            )
+        })?;
+        for household_id in residents::current_households_of(conn, person_id).await? {
+            if self
+                .decision(conn, actor, &household_id, Action::Read)
+                .await?
+                .is_allowed()
+            {
+                return Ok(person.given_name);
+            }
+        }
+        Err(AppError::invalid_field(&path, FieldError::NotAllowed))
+    }
+
     /// Possible duplicates of the members of a new household, for the professional to look at
     /// before registering. Household ids are given only where the caller may open them.
     pub async fn possible_duplicates(
@@ -287,6 +349,9 @@ impl App {
     ) -> AppResult<Vec<DuplicateView>> {
         let mut found = Vec::new();
         for (index, m) in members.iter().enumerate() {
+            let Person::New(m) = &m.person else {
+                continue;
+            };
             let candidates = residents::duplicate_candidates(
                 conn,
                 m.bsn.as_ref().map(Bsn::as_str),
@@ -376,22 +441,39 @@ impl App {
                 debug_assert_eq!(team.municipality_id, municipality_id);
                 let valid_from = now.date_naive().format("%Y-%m-%d").to_string();
                 let mut names = Vec::new();
-                for m in &household.members {
-                    let person_id = new_id();
-                    residents::insert_person(
-                        &mut tx,
-                        &residents::NewPerson {
-                            id: &person_id,
-                            given_name: &m.given_name,
-                            family_name: &m.family_name,
-                            birth_date: &m.birth_date.to_string(),
-                            bsn: m.bsn.as_ref().map(Bsn::as_str),
-                            phone: m.phone.as_deref(),
-                            email: m.email.as_deref(),
-                            created_at: now_us,
-                        },
-                    )
-                    .await?;
+                for (i, m) in household.members.iter().enumerate() {
+                    let (person_id, name) = match &m.person {
+                        Person::New(p) => {
+                            let person_id = new_id();
+                            residents::insert_person(
+                                &mut tx,
+                                &residents::NewPerson {
+                                    id: &person_id,
+                                    given_name: &p.given_name,
+                                    family_name: &p.family_name,
+                                    birth_date: &p.birth_date.to_string(),
+                                    bsn: p.bsn.as_ref().map(Bsn::as_str),
+                                    phone: p.phone.as_deref(),
+                                    email: p.email.as_deref(),
+                                    created_at: now_us,
+                                },
+                            )
+                            .await?;
+                            let name = format!(
+                                "{} ({})",
+                                p.given_name,
+                                p.birth_date.age_on(now.date_naive())
+                            );
+                            (person_id, name)
+                        }
+                        Person::Existing(person_id) => {
+                            let name = self.linkable_person(&mut tx, actor, person_id, i).await?;
+                            (
+                                person_id.clone(),
+                                format!("{name} (ook lid van een ander huishouden)"),
+                            )
+                        }
+                    };
                     residents::insert_member(
                         &mut tx,
                         &id,
@@ -401,11 +483,7 @@ impl App {
                         &valid_from,
                     )
                     .await?;
-                    names.push(format!(
-                        "{} ({})",
-                        m.given_name,
-                        m.birth_date.age_on(now.date_naive())
-                    ));
+                    names.push(name);
                 }
                 record(
                     &mut tx,

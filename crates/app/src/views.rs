@@ -64,6 +64,9 @@ pub struct AddressInput {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
+    /// A person Spil knows already (for example a child who also lives with the other
+    /// parent); then only `relation` and `parental_authority` are read.
+    pub person_id: Option<String>,
     #[serde(default)]
     pub given_name: String,
     #[serde(default)]

@@ -384,3 +384,31 @@ pub async fn counts(conn: &mut Conn) -> Result<Counts> {
         journal,
     })
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonRow {
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+}
+
+pub async fn person(conn: &mut Conn, id: &str) -> Result<Option<PersonRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, given_name, family_name, birth_date FROM persons WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// The households a person lives in now.
+pub async fn current_households_of(conn: &mut Conn, person_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT household_id FROM household_members WHERE person_id = $1 AND valid_to IS NULL",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

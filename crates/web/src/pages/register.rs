@@ -250,6 +250,7 @@ fn to_input(values: &HashMap<String, String>) -> RegistrationInput {
                 .any(|f| optional(values, &format!("m{i}_{f}")).is_some())
         })
         .map(|i| MemberInput {
+            person_id: None,
             given_name: value(values, &format!("m{i}_given_name")),
             family_name: value(values, &format!("m{i}_family_name")),
             birth_date: value(values, &format!("m{i}_birth_date")),

@@ -405,3 +405,80 @@ async fn the_openapi_document_describes_every_api_route() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_child_can_live_in_two_households() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let (mother, _) = app.register_family(&anne, "Pietersen", None).await;
+    let (_, household) = app
+        .get(&anne, &format!("/api/v1/households/{mother}"))
+        .await;
+    let joep = household["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["given_name"] == "Joep")
+        .cloned()
+        .unwrap_or_default();
+    let joep_id = joep["person_id"].as_str().unwrap_or_default().to_owned();
+
+    let father = |person_id: &str| {
+        json!({
+            "route": "self",
+            "question": "Joep woont de helft van de week bij mij; ik wil graag meedenken.",
+            "household": {
+                "address": {"street": "Molenweg", "house_number": "21", "postcode": "7122 AA", "city": "Aalten"},
+                "members": [
+                    {"given_name": "Erik", "family_name": "de Boer", "birth_date": "1985-07-01", "relation": "parent", "parental_authority": true},
+                    {"person_id": person_id, "relation": "child"}
+                ]
+            }
+        })
+    };
+    let (status, created) = app
+        .post(&anne, "/api/v1/registrations", &father(&joep_id))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let second = created["household_id"].as_str().unwrap_or_default();
+    let (_, household) = app
+        .get(&anne, &format!("/api/v1/households/{second}"))
+        .await;
+    assert!(household["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|m| m["person_id"] == joep_id.as_str() && m["relation"] == "child"));
+    let (_, first) = app
+        .get(&anne, &format!("/api/v1/households/{mother}"))
+        .await;
+    assert!(
+        first["members"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|m| m["person_id"] == joep_id.as_str()),
+        "still in the first household"
+    );
+
+    // Only someone who may see the child's household can link the child; unknown ids are refused.
+    let before = app.counts().await;
+    let gert = app.token("gert").await;
+    let (status, error) = app
+        .post(&gert, "/api/v1/registrations", &father(&joep_id))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error["error"]["fields"]["members[1].person_id"],
+        "not_allowed"
+    );
+    let (status, error) = app
+        .post(&anne, "/api/v1/registrations", &father("no-such-person"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error["error"]["fields"]["members[1].person_id"],
+        "unknown_value"
+    );
+    assert_eq!(app.counts().await, before);
+}

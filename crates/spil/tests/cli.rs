@@ -1,0 +1,121 @@
+//! The `spil` command as an operator uses it.
+
+use std::process::Command;
+
+use sqlx::{Connection, Executor};
+
+fn spil(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_spil"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("spil: {e}"))
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_database() -> (TempDir, String) {
+    let dir = std::env::temp_dir().join(format!("spil-cli-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("sqlite://{}", dir.join("spil.db").display());
+    (TempDir(dir), url)
+}
+
+#[tokio::test]
+async fn journal_verify_passes_on_a_demo_database_and_names_a_tampered_entry() {
+    let (_dir, url) = temp_database();
+    let demo = spil(&["demo", "--database", &url, "--households", "5"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    assert!(String::from_utf8_lossy(&demo.stdout).contains("Voorbeeldhuishouden"));
+
+    let verify = spil(&["journal", "verify", "--database", &url]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("journal intact"));
+
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute("UPDATE journal SET payload = '{\"forged\": true}' WHERE seq = 7")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.close().await.unwrap_or_else(|e| panic!("{e}"));
+
+    let verify = spil(&["journal", "verify", "--database", &url]);
+    assert_eq!(verify.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&verify.stderr);
+    assert!(
+        stderr.contains("entry 7") && stderr.contains("altered"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_refuses_a_database_with_real_accounts() {
+    let (_dir, url) = temp_database();
+    // An empty database gets a real account first: the migrations run, the team is missing.
+    let add = Command::new(env!("CARGO_BIN_EXE_spil"))
+        .args([
+            "user",
+            "add",
+            "--database",
+            &url,
+            "--username",
+            "beheer",
+            "--name",
+            "Beheerder",
+            "--role",
+            "admin",
+        ])
+        .env("SPIL_PASSWORD", "een lang wachtwoord")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let demo = spil(&["demo", "--database", &url, "--households", "1"]);
+    assert!(!demo.status.success());
+    assert!(String::from_utf8_lossy(&demo.stderr).contains("echte accounts"));
+}
+
+#[test]
+fn user_add_reports_invalid_input_per_field() {
+    let (_dir, url) = temp_database();
+    let add = Command::new(env!("CARGO_BIN_EXE_spil"))
+        .args([
+            "user",
+            "add",
+            "--database",
+            &url,
+            "--username",
+            "1x",
+            "--name",
+            "X",
+            "--role",
+            "wizard",
+        ])
+        .env("SPIL_PASSWORD", "geheim123")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(add.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&add.stderr);
+    assert!(
+        stderr.contains("username") && stderr.contains("role"),
+        "{stderr}"
+    );
+}
