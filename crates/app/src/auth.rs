@@ -37,6 +37,32 @@ impl SessionKind {
     }
 }
 
+/// Recently authenticated sessions, keyed by token hash, so that a busy API client does not
+/// cost a database lookup per request. Entries live a few seconds: signing out here removes
+/// the entry at once; on other servers, and for a deactivated account, it takes at most
+/// `SESSION_CACHE_SECONDS`.
+#[derive(Clone)]
+pub(crate) struct SessionCache(moka::sync::Cache<String, (SessionKind, Session)>);
+
+pub const SESSION_CACHE_SECONDS: u64 = 5;
+
+impl SessionCache {
+    pub(crate) fn new() -> Self {
+        SessionCache(
+            moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(std::time::Duration::from_secs(SESSION_CACHE_SECONDS))
+                .build(),
+        )
+    }
+}
+
+impl std::fmt::Debug for SessionCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SessionCache({} entries)", self.0.entry_count())
+    }
+}
+
 /// A signed-in account.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -158,19 +184,31 @@ impl App {
         if token.len() != 64 {
             return Err(AppError::Unauthenticated);
         }
+        let hash = token_hash(token);
+        if let Some((cached_kind, session)) = self.sessions.0.get(&hash) {
+            return if cached_kind == kind {
+                Ok(session)
+            } else {
+                Err(AppError::Unauthenticated)
+            };
+        }
         let mut conn = self.store().reader().await?;
-        let found = sessions::find(&mut conn, &token_hash(token), kind.key(), now_micros()).await?;
+        let found = sessions::find(&mut conn, &hash, kind.key(), now_micros()).await?;
         let found = found.ok_or(AppError::Unauthenticated)?;
-        Ok(Session {
+        let session = Session {
             actor: actor_of(&found.user)?,
             display_name: found.user.display_name,
             csrf_token: found.csrf_token,
-        })
+        };
+        self.sessions.0.insert(hash, (kind, session.clone()));
+        Ok(session)
     }
 
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
+        let hash = token_hash(token);
+        self.sessions.0.invalidate(&hash);
         let mut tx = self.store().begin().await?;
-        sessions::delete(&mut tx, &token_hash(token)).await?;
+        sessions::delete(&mut tx, &hash).await?;
         spil_store::commit(tx).await?;
         Ok(())
     }

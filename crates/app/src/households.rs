@@ -27,11 +27,8 @@ impl App {
     /// Write one access-log entry in its own transaction. Reads are logged *before* the data
     /// is read, so no personal data leaves without its log entry; refusals are logged even
     /// though the use case itself writes nothing.
-    pub(crate) async fn log_access(&self, access: Access<'_>) -> AppResult<()> {
-        let mut tx = self.store().begin().await?;
-        access_log::insert(&mut tx, &access).await?;
-        spil_store::commit(tx).await?;
-        Ok(())
+    pub(crate) async fn log_access(&self, access: Access) -> AppResult<()> {
+        self.access_log.write(access).await
     }
 
     /// The one gate: facts from the store, the decision from the domain.
@@ -45,15 +42,7 @@ impl App {
         let facts = residents::access_facts(conn, household_id, &actor.user_id, now_micros())
             .await?
             .ok_or(AppError::NotFound)?;
-        let facts = HouseholdFacts {
-            municipality_id: facts.municipality_id,
-            intake_team_id: facts.intake_team_id,
-            actor_is_regisseur: facts.is_regisseur == 1,
-            actor_on_team: facts.on_team == 1,
-            unassigned: facts.unassigned == 1,
-            actor_has_break_glass: facts.break_glass == 1,
-        };
-        Ok(decide(actor, &facts, action))
+        Ok(decide(actor, &facts_of(&facts), action))
     }
 
     /// Log a refusal and turn it into the error the caller returns.
@@ -65,15 +54,14 @@ impl App {
         denial: Denial,
     ) -> AppError {
         let logged = self
-            .log_access(Access {
-                at: now_micros(),
-                user_id: Some(&actor.user_id),
-                household_id: Some(household_id),
-                action: &key(&action),
-                outcome: "denied",
-                basis: &key(&denial),
-                reason: None,
-            })
+            .log_access(access_entry(
+                actor,
+                Some(household_id),
+                &key(&action),
+                "denied",
+                &key(&denial),
+                None,
+            ))
             .await;
         match logged {
             Ok(()) => AppError::Forbidden(denial),
@@ -119,53 +107,70 @@ impl App {
                 return Err(self.refuse(actor, household_id, action, denial).await)
             }
         };
-        self.log_access(Access {
-            at: now_micros(),
-            user_id: Some(&actor.user_id),
-            household_id: Some(household_id),
-            action: what,
-            outcome: "allowed",
-            basis: &key(&basis),
-            reason: None,
-        })
+        self.log_access(access_entry(
+            actor,
+            Some(household_id),
+            what,
+            "allowed",
+            &key(&basis),
+            None,
+        ))
         .await?;
         Ok(basis)
     }
 
     /// The household's file: members, registrations, trajectory and team.
     pub async fn household(&self, actor: &Actor, household_id: &str) -> AppResult<HouseholdView> {
-        let basis = self
-            .authorize_read(actor, household_id, Action::Read, "read_household")
-            .await?;
+        // Everything is read on one connection, decided on, and logged before it leaves:
+        // no personal data is returned without its committed access-log entry.
         let mut conn = self.store().reader().await?;
-        let household = residents::household(&mut conn, household_id)
+        let head = residents::file_head(&mut conn, household_id, &actor.user_id, now_micros())
             .await?
             .ok_or(AppError::NotFound)?;
+        let basis = match decide(actor, &facts_of(&head.facts), Action::Read) {
+            Decision::Allow(basis) => basis,
+            Decision::Deny(denial) => {
+                drop(conn);
+                return Err(self.refuse(actor, household_id, Action::Read, denial).await);
+            }
+        };
+        let household = head.household;
         let members = residents::members(&mut conn, household_id).await?;
         let registrations = residents::registrations(&mut conn, household_id).await?;
-        let trajectory = match trajectories::current(&mut conn, household_id).await? {
-            Some(t) => {
-                let team = trajectories::team(&mut conn, &t.id).await?;
-                Some(TrajectoryView {
-                    regisseur: t.regisseur_username.map(|username| UserRef {
-                        username,
-                        name: t.regisseur_name.unwrap_or_default(),
-                    }),
-                    team: team
-                        .into_iter()
-                        .map(|m| TeamMemberView {
-                            username: m.username,
-                            name: m.display_name,
-                            role: m.role,
-                        })
-                        .collect(),
-                    id: t.id,
-                    status: t.status,
-                    opened_at: micros_to_datetime(t.opened_at),
-                    closed_at: t.closed_at.map(micros_to_datetime),
-                })
-            }
-            None => None,
+        let team = match &head.trajectory_id {
+            Some(id) => trajectories::team(&mut conn, id).await?,
+            None => Vec::new(),
+        };
+        drop(conn);
+        self.log_access(access_entry(
+            actor,
+            Some(household_id),
+            "read_household",
+            "allowed",
+            &key(&basis),
+            None,
+        ))
+        .await?;
+        let trajectory = match (head.trajectory_id, head.trajectory_status, head.opened_at) {
+            (Some(id), Some(status), Some(opened_at)) => Some(TrajectoryView {
+                regisseur: head.regisseur_username.map(|username| UserRef {
+                    username,
+                    name: head.regisseur_name.unwrap_or_default(),
+                }),
+                team: team
+                    .into_iter()
+                    .map(|m| TeamMemberView {
+                        username: m.username,
+                        name: m.display_name,
+                        role: m.role,
+                    })
+                    .collect(),
+                id,
+                status,
+                opened_at: micros_to_datetime(opened_at),
+                closed_at: head.closed_at.map(micros_to_datetime),
+            }),
+            _ => None,
         };
         let today = today();
         Ok(HouseholdView {
@@ -254,15 +259,14 @@ impl App {
             500,
         )
         .await?;
-        self.log_access(Access {
-            at: now_micros(),
-            user_id: Some(&actor.user_id),
-            household_id: None,
-            action: "list_households",
-            outcome: "allowed",
-            basis: "own_households",
-            reason: None,
-        })
+        self.log_access(access_entry(
+            actor,
+            None,
+            "list_households",
+            "allowed",
+            "own_households",
+            None,
+        ))
         .await?;
         Ok(rows
             .into_iter()
@@ -488,15 +492,14 @@ impl App {
         .await?;
         access_log::insert(
             &mut tx,
-            &Access {
-                at: now,
-                user_id: Some(&actor.user_id),
-                household_id: Some(household_id),
-                action: "break_glass",
-                outcome: "allowed",
-                basis: "break_glass",
-                reason: Some(&reason),
-            },
+            &[access_entry(
+                actor,
+                Some(household_id),
+                "break_glass",
+                "allowed",
+                "break_glass",
+                Some(&reason),
+            )],
         )
         .await?;
         record(
@@ -525,6 +528,37 @@ impl App {
         let mut conn = self.store().reader().await?;
         let rows = access_log::for_household(&mut conn, household_id, 1000).await?;
         Ok(rows.into_iter().map(crate::audit::access_view).collect())
+    }
+}
+
+fn facts_of(facts: &residents::AccessFacts) -> HouseholdFacts {
+    HouseholdFacts {
+        municipality_id: facts.municipality_id.clone(),
+        intake_team_id: facts.intake_team_id.clone(),
+        actor_is_regisseur: facts.is_regisseur == 1,
+        actor_on_team: facts.on_team == 1,
+        unassigned: facts.unassigned == 1,
+        actor_has_break_glass: facts.break_glass == 1,
+    }
+}
+
+/// An access-log entry by `actor`.
+fn access_entry(
+    actor: &Actor,
+    household_id: Option<&str>,
+    action: &str,
+    outcome: &str,
+    basis: &str,
+    reason: Option<&str>,
+) -> Access {
+    Access {
+        at: now_micros(),
+        user_id: Some(actor.user_id.clone()),
+        household_id: household_id.map(str::to_owned),
+        action: action.to_owned(),
+        outcome: outcome.to_owned(),
+        basis: basis.to_owned(),
+        reason: reason.map(str::to_owned),
     }
 }
 

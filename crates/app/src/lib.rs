@@ -4,6 +4,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod access_log;
 pub mod audit;
 pub mod auth;
 pub mod demo;
@@ -24,11 +25,19 @@ pub use spil_domain::access::Actor;
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
+    access_log: access_log::AccessLogWriter,
+    sessions: auth::SessionCache,
 }
 
 impl App {
+    /// Must be called within a Tokio runtime: it starts the access-log writer.
     pub fn new(store: Store) -> Self {
-        App { store }
+        let access_log = access_log::AccessLogWriter::start(store.clone());
+        App {
+            store,
+            access_log,
+            sessions: auth::SessionCache::new(),
+        }
     }
 
     pub async fn connect(url: &str) -> AppResult<Self> {

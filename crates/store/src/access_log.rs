@@ -4,31 +4,53 @@ use sqlx::FromRow;
 
 use crate::{Conn, Result};
 
-pub struct Access<'a> {
+#[derive(Debug, Clone)]
+pub struct Access {
     pub at: i64,
-    pub user_id: Option<&'a str>,
-    pub household_id: Option<&'a str>,
-    pub action: &'a str,
+    pub user_id: Option<String>,
+    pub household_id: Option<String>,
+    pub action: String,
     /// `allowed` or `denied`.
-    pub outcome: &'a str,
+    pub outcome: String,
     /// The basis of an allowed access, or the reason of a refusal.
-    pub basis: &'a str,
-    pub reason: Option<&'a str>,
+    pub basis: String,
+    pub reason: Option<String>,
 }
 
-pub async fn insert(conn: &mut Conn, access: &Access<'_>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(access.at)
-    .bind(access.user_id)
-    .bind(access.household_id)
-    .bind(access.action)
-    .bind(access.outcome)
-    .bind(access.basis)
-    .bind(access.reason)
-    .execute(conn)
-    .await?;
+/// Insert entries with one statement (the group commit of the access-log writer).
+pub async fn insert(conn: &mut Conn, entries: &[Access]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from("INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason) VALUES ");
+    for i in 0..entries.len() {
+        let p = i * 7;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7
+        ));
+    }
+    let mut query = sqlx::query(&sql);
+    for a in entries {
+        query = query
+            .bind(a.at)
+            .bind(a.user_id.as_deref())
+            .bind(a.household_id.as_deref())
+            .bind(a.action.as_str())
+            .bind(a.outcome.as_str())
+            .bind(a.basis.as_str())
+            .bind(a.reason.as_deref());
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 

@@ -281,25 +281,9 @@ pub async fn access_facts(
     user_id: &str,
     now: i64,
 ) -> Result<Option<AccessFacts>> {
-    Ok(sqlx::query_as(
-        "SELECT h.municipality_id, h.intake_team_id, \
-           CASE WHEN t.regisseur_id = $2 THEN 1 ELSE 0 END AS is_regisseur, \
-           CASE WHEN t.regisseur_id = $2 OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $2) \
-                THEN 1 ELSE 0 END AS on_team, \
-           CASE WHEN t.id IS NOT NULL AND t.closed_at IS NULL AND t.regisseur_id IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id) THEN 1 ELSE 0 END AS unassigned, \
-           CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.household_id = h.id AND b.user_id = $2 AND b.expires_at > $3) \
-                THEN 1 ELSE 0 END AS break_glass \
-         FROM households h LEFT JOIN trajectories t ON t.id = ( \
-             SELECT t2.id FROM trajectories t2 WHERE t2.household_id = h.id \
-             ORDER BY t2.closed_at IS NULL DESC, t2.opened_at DESC LIMIT 1) \
-         WHERE h.id = $1",
-    )
-    .bind(household_id)
-    .bind(user_id)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?)
+    Ok(file_head(conn, household_id, user_id, now)
+        .await?
+        .map(|head| head.facts))
 }
 
 /// One row of "Mijn huishoudens".
@@ -411,4 +395,55 @@ pub async fn current_households_of(conn: &mut Conn, person_id: &str) -> Result<V
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The household, its latest trajectory and the access facts for one actor, in one query:
+/// what every read of a file starts with.
+#[derive(Debug, Clone, FromRow)]
+pub struct FileHead {
+    #[sqlx(flatten)]
+    pub facts: AccessFacts,
+    #[sqlx(flatten)]
+    pub household: HouseholdRow,
+    pub trajectory_id: Option<String>,
+    pub trajectory_status: Option<String>,
+    pub regisseur_username: Option<String>,
+    pub regisseur_name: Option<String>,
+    pub opened_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+pub async fn file_head(
+    conn: &mut Conn,
+    household_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<Option<FileHead>> {
+    Ok(sqlx::query_as(
+        "SELECT h.municipality_id, h.intake_team_id, \
+           CASE WHEN t.regisseur_id = $2 THEN 1 ELSE 0 END AS is_regisseur, \
+           CASE WHEN t.regisseur_id = $2 OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $2) \
+                THEN 1 ELSE 0 END AS on_team, \
+           CASE WHEN t.id IS NOT NULL AND t.closed_at IS NULL AND t.regisseur_id IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id) THEN 1 ELSE 0 END AS unassigned, \
+           CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.household_id = h.id AND b.user_id = $2 AND b.expires_at > $3) \
+                THEN 1 ELSE 0 END AS break_glass, \
+           h.id, m.name AS municipality_name, tm.name AS intake_team_name, h.street, h.house_number, h.postcode, h.city, \
+           h.buurt_code, h.created_at, \
+           t.id AS trajectory_id, t.status AS trajectory_status, u.username AS regisseur_username, \
+           u.display_name AS regisseur_name, t.opened_at, t.closed_at \
+         FROM households h \
+           JOIN municipalities m ON m.id = h.municipality_id \
+           JOIN teams tm ON tm.id = h.intake_team_id \
+           LEFT JOIN trajectories t ON t.id = ( \
+             SELECT t2.id FROM trajectories t2 WHERE t2.household_id = h.id \
+             ORDER BY t2.closed_at IS NULL DESC, t2.opened_at DESC LIMIT 1) \
+           LEFT JOIN users u ON u.id = t.regisseur_id \
+         WHERE h.id = $1",
+    )
+    .bind(household_id)
+    .bind(user_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?)
 }
