@@ -9,7 +9,7 @@ use spil_domain::{FieldError, FieldErrors};
 use spil_store::access_log::{self, Access};
 use spil_store::{journal as journal_store, org, residents, trajectories, Conn, Tx};
 
-use crate::journal::{record, view as journal_view};
+use crate::journal::{view as journal_view, Entries};
 use crate::views::*;
 use crate::{micros_to_datetime, new_id, now_micros, today, App, AppError, AppResult};
 
@@ -382,19 +382,13 @@ impl App {
                 names.join(", ")
             )
         };
-        record(
-            &mut tx,
-            &actor.user_id,
-            household_id,
-            "trajectory.team_set",
-            &summary,
-            serde_json::json!({
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        journal.add("trajectory.team_set", &summary, serde_json::json!({
                 "trajectory_id": trajectory.id,
                 "regisseur": regisseur,
                 "members": members.iter().map(|(_, u, r)| serde_json::json!({"username": u, "role": r.key()})).collect::<Vec<_>>(),
-            }),
-        )
-        .await?;
+            }));
+        journal.write(&mut tx).await?;
         spil_store::commit(tx).await?;
         Ok(())
     }
@@ -449,15 +443,9 @@ impl App {
                 "Het traject is intussen door iemand anders gewijzigd.",
             ));
         }
-        record(
-            &mut tx,
-            &actor.user_id,
-            household_id,
-            "trajectory.status_changed",
-            &format!("Status: {} → {}", current.label(), next.label()),
-            serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key() }),
-        )
-        .await?;
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        journal.add("trajectory.status_changed", &format!("Status: {} → {}", current.label(), next.label()), serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key() }));
+        journal.write(&mut tx).await?;
         spil_store::commit(tx).await?;
         Ok(next.key().to_owned())
     }
@@ -502,15 +490,13 @@ impl App {
             )],
         )
         .await?;
-        record(
-            &mut tx,
-            &actor.user_id,
-            household_id,
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        journal.add(
             "access.break_glass",
             &format!("Noodtoegang gevraagd door {}: {reason}", actor.username),
             serde_json::json!({ "reason": reason, "hours": BREAK_GLASS_MICROS / 3_600_000_000 }),
-        )
-        .await?;
+        );
+        journal.write(&mut tx).await?;
         spil_store::commit(tx).await?;
         Ok(())
     }

@@ -7,53 +7,62 @@ use spil_store::Conn;
 use crate::views::JournalEntryView;
 use crate::{micros_to_datetime, now_micros, App, AppResult};
 
-/// Journal a change to a household, inside the use case's transaction.
-pub(crate) async fn record(
-    conn: &mut Conn,
-    actor_id: &str,
-    household_id: &str,
-    kind: &str,
-    summary: &str,
-    payload: serde_json::Value,
-) -> AppResult<()> {
-    journal::append(
-        conn,
-        &NewEntry {
-            stream: household_id,
-            at: now_micros(),
-            actor_id: Some(actor_id),
-            household_id: Some(household_id),
-            kind,
-            summary,
-            payload: &payload.to_string(),
-        },
-    )
-    .await?;
-    Ok(())
+/// The journal entries of one use case, written together just before it commits.
+pub(crate) struct Entries {
+    stream: String,
+    actor_id: Option<String>,
+    household_id: Option<String>,
+    entries: Vec<(i64, &'static str, String, String)>,
 }
 
-/// Journal a change that concerns no household (accounts, configuration).
-pub(crate) async fn record_system(
-    conn: &mut Conn,
-    actor_id: Option<&str>,
-    kind: &str,
-    summary: &str,
-    payload: serde_json::Value,
-) -> AppResult<()> {
-    journal::append(
-        conn,
-        &NewEntry {
-            stream: SYSTEM_STREAM,
-            at: now_micros(),
-            actor_id,
+impl Entries {
+    /// Entries about a household, on that household's chain.
+    pub(crate) fn household(actor_id: &str, household_id: &str) -> Self {
+        Entries {
+            stream: household_id.to_owned(),
+            actor_id: Some(actor_id.to_owned()),
+            household_id: Some(household_id.to_owned()),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Entries that concern no household (accounts, configuration), on the system chain.
+    pub(crate) fn system(actor_id: Option<&str>) -> Self {
+        Entries {
+            stream: SYSTEM_STREAM.to_owned(),
+            actor_id: actor_id.map(str::to_owned),
             household_id: None,
-            kind,
-            summary,
-            payload: &payload.to_string(),
-        },
-    )
-    .await?;
-    Ok(())
+            entries: Vec::new(),
+        }
+    }
+
+    pub(crate) fn add(
+        &mut self,
+        kind: &'static str,
+        summary: impl Into<String>,
+        payload: serde_json::Value,
+    ) {
+        self.entries
+            .push((now_micros(), kind, summary.into(), payload.to_string()));
+    }
+
+    /// Append to the chain, inside the use case's transaction.
+    pub(crate) async fn write(self, conn: &mut Conn) -> AppResult<()> {
+        let entries: Vec<NewEntry<'_>> = self
+            .entries
+            .iter()
+            .map(|(at, kind, summary, payload)| NewEntry {
+                at: *at,
+                actor_id: self.actor_id.as_deref(),
+                household_id: self.household_id.as_deref(),
+                kind,
+                summary,
+                payload,
+            })
+            .collect();
+        journal::append(conn, &self.stream, &entries).await?;
+        Ok(())
+    }
 }
 
 pub(crate) fn view(row: journal::EntryRow) -> JournalEntryView {

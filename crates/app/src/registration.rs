@@ -10,7 +10,7 @@ use spil_domain::trajectory::TrajectoryStatus;
 use spil_domain::{FieldError, FieldErrors};
 use spil_store::{org, residents, trajectories, Conn};
 
-use crate::journal::record;
+use crate::journal::Entries;
 use crate::views::*;
 use crate::{new_id, today, App, AppError, AppResult};
 
@@ -407,22 +407,32 @@ impl App {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         };
         let now_us = now.timestamp_micros();
+        // Look-ups that need no lock happen before the write transaction, which keeps the
+        // single SQLite writer (and PostgreSQL's row locks) busy as briefly as possible.
+        let (duplicates, team) = match &registration.target {
+            Target::New(household) => {
+                let mut conn = self.store().reader().await?;
+                let duplicates = self
+                    .duplicates_of(&mut conn, actor, &household.members)
+                    .await?;
+                let team = org::team(&mut conn, team_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                (duplicates, Some(team))
+            }
+            Target::Existing(_) => (Vec::new(), None),
+        };
         let tx = self.store().begin().await?;
 
-        let (mut tx, household_id, duplicates) = match &registration.target {
+        let (mut tx, household_id, duplicates, created) = match &registration.target {
             Target::Existing(id) => {
                 let (tx, _) = self.authorize_write(tx, actor, id, Action::Write).await?;
-                (tx, id.clone(), Vec::new())
+                (tx, id.clone(), duplicates, None)
             }
             Target::New(household) => {
                 let mut tx = tx;
-                let duplicates = self
-                    .duplicates_of(&mut tx, actor, &household.members)
-                    .await?;
                 let id = new_id();
-                let team = org::team(&mut tx, team_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
+                let team = team.ok_or(AppError::NotFound)?;
                 residents::insert_household(
                     &mut tx,
                     &residents::NewHousehold {
@@ -485,12 +495,8 @@ impl App {
                     .await?;
                     names.push(name);
                 }
-                record(
-                    &mut tx,
-                    &actor.user_id,
-                    &id,
-                    "household.created",
-                    &format!(
+                let created = (
+                    format!(
                         "Huishouden vastgelegd: {} {}, {}; leden: {}",
                         household.street,
                         household.house_number,
@@ -498,12 +504,15 @@ impl App {
                         names.join(", ")
                     ),
                     serde_json::json!({ "members": household.members.len(), "possible_duplicates": duplicates.len() }),
-                )
-                .await?;
-                (tx, id, duplicates)
+                );
+                (tx, id, duplicates, Some(created))
             }
         };
 
+        let mut journal = Entries::household(&actor.user_id, &household_id);
+        if let Some((summary, payload)) = created {
+            journal.add("household.created", summary, payload);
+        }
         let trajectory_id = match trajectories::open(&mut tx, &household_id).await? {
             Some(t) => t.id,
             None => {
@@ -516,15 +525,11 @@ impl App {
                     now_us,
                 )
                 .await?;
-                record(
-                    &mut tx,
-                    &actor.user_id,
-                    &household_id,
+                journal.add(
                     "trajectory.opened",
                     "Traject geopend; wacht op een regisseur",
                     serde_json::json!({ "trajectory_id": id }),
-                )
-                .await?;
+                );
                 id
             }
         };
@@ -556,12 +561,9 @@ impl App {
             (None, Some(name)) => format!("{} ({name})", registration.route.label()),
             _ => registration.route.label().to_owned(),
         };
-        record(
-            &mut tx,
-            &actor.user_id,
-            &household_id,
+        journal.add(
             "registration.created",
-            &format!(
+            format!(
                 "Aanmelding via {via}, urgentie {}: {}",
                 registration.urgency.label().to_lowercase(),
                 registration.question
@@ -571,8 +573,8 @@ impl App {
                 "route": registration.route.key(),
                 "urgency": registration.urgency.key(),
             }),
-        )
-        .await?;
+        );
+        journal.write(&mut tx).await?;
         spil_store::commit(tx).await?;
         Ok(RegistrationCreated {
             registration_id,

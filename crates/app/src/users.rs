@@ -5,7 +5,7 @@ use spil_domain::{field, FieldErrors};
 use spil_store::{org, StoreError};
 
 use crate::auth::hash_password;
-use crate::journal::record_system;
+use crate::journal::Entries;
 use crate::{new_id, now_micros, App, AppError, AppResult};
 
 pub struct NewUserInput<'a> {
@@ -86,14 +86,13 @@ impl App {
             }
             other => other?,
         }
-        record_system(
-            &mut tx,
-            by,
+        let mut journal = Entries::system(by);
+        journal.add(
             "user.created",
-            &format!("Account {username} ({}) aangemaakt", role.label()),
+            format!("Account {username} ({}) aangemaakt", role.label()),
             serde_json::json!({ "user_id": id, "username": username, "role": role.key(), "team_id": team_id }),
-        )
-        .await?;
+        );
+        journal.write(&mut tx).await?;
         spil_store::commit(tx).await?;
         Ok(id)
     }

@@ -6,7 +6,6 @@ use sqlx::FromRow;
 use crate::{Conn, Result, StoreError};
 
 pub struct NewEntry<'a> {
-    pub stream: &'a str,
     pub at: i64,
     pub actor_id: Option<&'a str>,
     pub household_id: Option<&'a str>,
@@ -15,54 +14,84 @@ pub struct NewEntry<'a> {
     pub payload: &'a str,
 }
 
-/// Append to the entry's stream. The `UPDATE … RETURNING` on the stream's head takes the
-/// head's row lock (PostgreSQL) or the write lock (SQLite), so two writers to one household
-/// queue up instead of forking its chain; writers to other households do not wait.
-pub async fn append(conn: &mut Conn, entry: &NewEntry<'_>) -> Result<i64> {
-    sqlx::query("INSERT INTO journal_heads (stream, seq, hash) VALUES ($1, 0, '') ON CONFLICT (stream) DO NOTHING")
-        .bind(entry.stream)
-        .execute(&mut *conn)
-        .await?;
-    let (stream_seq, prev_hash): (i64, String) = sqlx::query_as(
-        "UPDATE journal_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash",
+/// Append entries to one stream, in order, with three statements whatever their number. The
+/// upsert on the stream's head takes its row lock (PostgreSQL) or the write lock (SQLite), so
+/// two writers to one household queue up instead of forking its chain; writers to other
+/// households do not wait.
+pub async fn append(conn: &mut Conn, stream: &str, entries: &[NewEntry<'_>]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let n = entries.len() as i64;
+    let (last_seq, mut prev_hash): (i64, String) = sqlx::query_as(
+        "INSERT INTO journal_heads (stream, seq, hash) VALUES ($1, $2, '') \
+         ON CONFLICT (stream) DO UPDATE SET seq = journal_heads.seq + excluded.seq RETURNING seq, hash",
     )
-    .bind(entry.stream)
+    .bind(stream)
+    .bind(n)
     .fetch_one(&mut *conn)
     .await?;
-    let hash = entry_hash(
-        &prev_hash,
-        entry.stream,
-        stream_seq,
-        entry.at,
-        entry.actor_id,
-        entry.household_id,
-        entry.kind,
-        entry.summary,
-        entry.payload,
+    let mut sql = String::from(
+        "INSERT INTO journal (stream, stream_seq, at, actor_id, household_id, kind, summary, payload, prev_hash, hash) VALUES ",
     );
-    sqlx::query(
-        "INSERT INTO journal (stream, stream_seq, at, actor_id, household_id, kind, summary, payload, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(entry.stream)
-    .bind(stream_seq)
-    .bind(entry.at)
-    .bind(entry.actor_id)
-    .bind(entry.household_id)
-    .bind(entry.kind)
-    .bind(entry.summary)
-    .bind(entry.payload)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *conn)
-    .await
-    .map_err(StoreError::from_write)?;
+    for i in 0..entries.len() {
+        let p = i * 10;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(
+            &(1..=10)
+                .map(|k| format!("${}", p + k))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        sql.push(')');
+    }
+    let mut chained = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        let stream_seq = last_seq - n + 1 + i as i64;
+        let hash = entry_hash(
+            &prev_hash,
+            stream,
+            stream_seq,
+            entry.at,
+            entry.actor_id,
+            entry.household_id,
+            entry.kind,
+            entry.summary,
+            entry.payload,
+        );
+        chained.push((
+            stream_seq,
+            std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+        ));
+    }
+    let mut query = sqlx::query(&sql);
+    for (entry, (stream_seq, prev, hash)) in entries.iter().zip(&chained) {
+        query = query
+            .bind(stream)
+            .bind(*stream_seq)
+            .bind(entry.at)
+            .bind(entry.actor_id)
+            .bind(entry.household_id)
+            .bind(entry.kind)
+            .bind(entry.summary)
+            .bind(entry.payload)
+            .bind(prev.as_str())
+            .bind(hash.as_str());
+    }
+    query
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::from_write)?;
     sqlx::query("UPDATE journal_heads SET hash = $1 WHERE stream = $2")
-        .bind(&hash)
-        .bind(entry.stream)
+        .bind(&prev_hash)
+        .bind(stream)
         .execute(&mut *conn)
         .await?;
-    Ok(stream_seq)
+    Ok(())
 }
 
 #[derive(Debug, Clone, FromRow)]
