@@ -444,7 +444,7 @@ impl App {
             ));
         }
         let mut journal = Entries::household(&actor.user_id, household_id);
-        journal.add("trajectory.status_changed", &format!("Status: {} → {}", current.label(), next.label()), serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key() }));
+        journal.add("trajectory.status_changed", format!("Status: {} → {}", current.label(), next.label()), serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key() }));
         journal.write(&mut tx).await?;
         spil_store::commit(tx).await?;
         Ok(next.key().to_owned())
@@ -493,7 +493,7 @@ impl App {
         let mut journal = Entries::household(&actor.user_id, household_id);
         journal.add(
             "access.break_glass",
-            &format!("Noodtoegang gevraagd door {}: {reason}", actor.username),
+            format!("Noodtoegang gevraagd door {}: {reason}", actor.username),
             serde_json::json!({ "reason": reason, "hours": BREAK_GLASS_MICROS / 3_600_000_000 }),
         );
         journal.write(&mut tx).await?;
