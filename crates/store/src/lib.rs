@@ -206,6 +206,43 @@ pub(crate) fn flag(value: i64) -> bool {
 mod tests {
     use super::*;
 
+    /// The two migration sets are one schema: they may differ only in how an auto-numbered
+    /// key is spelled.
+    #[test]
+    fn sqlite_and_postgres_migrations_describe_the_same_schema() {
+        let dir = |backend: &str| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../migrations")
+                .join(backend)
+        };
+        let names = |backend: &str| {
+            let mut names: Vec<String> = std::fs::read_dir(dir(backend))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names("sqlite"), names("postgres"));
+        assert!(!names("sqlite").is_empty());
+        for name in names("sqlite") {
+            let read = |backend: &str| {
+                std::fs::read_to_string(dir(backend).join(&name)).unwrap_or_default()
+            };
+            let postgres = read("postgres").replace(
+                "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                "INTEGER PRIMARY KEY AUTOINCREMENT",
+            );
+            assert_eq!(
+                read("sqlite"),
+                postgres,
+                "{name} differs beyond identity columns"
+            );
+        }
+    }
+
     #[test]
     fn sqlite_urls_create_missing_files() {
         assert_eq!(
