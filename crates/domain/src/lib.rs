@@ -10,7 +10,10 @@ pub mod household;
 pub mod journal;
 pub mod org;
 pub mod person;
+pub mod policy;
 pub mod registration;
+pub mod rules;
 pub mod trajectory;
+pub mod triage;
 
 pub use field::{FieldError, FieldErrors};

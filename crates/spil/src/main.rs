@@ -61,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         command: JournalCommand,
     },
+    /// Regional policy files (life domains, levels, routes, bandwidth rules, glossary).
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Measure the HTTP stack: p50/p99 of reading a household and registering one.
     Bench(bench::BenchArgs),
 }
@@ -86,6 +91,15 @@ enum UserCommand {
         municipality: Option<String>,
         #[arg(long, env = "SPIL_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Check a policy file; prints each error with its line and exits 1 when there are any.
+    Check {
+        /// The TOML file.
+        file: std::path::PathBuf,
     },
 }
 
@@ -213,6 +227,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Some(found) => {
                     eprintln!("journal BROKEN: {found}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Policy {
+            command: PolicyCommand::Check { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            match spil_domain::policy::Policy::parse(&text) {
+                Ok(policy) => {
+                    println!(
+                        "{}: valid — {} ({} domains, {} rules, version {})",
+                        file.display(),
+                        policy.name,
+                        policy.domains.len(),
+                        policy.rules.len(),
+                        policy.version
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    for error in errors {
+                        eprintln!("{}:{}: {}", file.display(), error.line, error.message);
+                    }
                     Ok(ExitCode::FAILURE)
                 }
             }

@@ -119,3 +119,33 @@ fn user_add_reports_invalid_input_per_field() {
         "{stderr}"
     );
 }
+
+#[test]
+fn policy_check_accepts_the_default_policy_and_reports_errors_with_their_line() {
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policy/default.toml");
+    let ok = spil(&["policy", "check", default]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("valid"));
+
+    let (dir, _) = temp_database();
+    let broken = dir.0.join("broken.toml");
+    let text = std::fs::read_to_string(default)
+        .unwrap_or_default()
+        .replace("route = \"crisis\"", "route = \"noodhulp\"");
+    std::fs::write(&broken, &text).unwrap_or_else(|e| panic!("{e}"));
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"noodhulp\""))
+        .map_or(0, |i| i + 1);
+    let check = spil(&["policy", "check", &broken.to_string_lossy()]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains(&format!("broken.toml:{line}: unknown route 'noodhulp'")),
+        "{stderr}"
+    );
+}

@@ -243,6 +243,38 @@ mod tests {
         }
     }
 
+    /// The queries every read of a file runs must find rows through an index, not by scanning
+    /// a table that grows with the region (found by the 100,000-household benchmark).
+    #[tokio::test]
+    async fn reading_a_file_never_scans_a_growing_table() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("spil-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let store = Store::connect(&format!("sqlite://{}", dir.join("plan.db").display())).await?;
+        let mut conn = store.reader().await?;
+        for (name, sql) in [
+            ("file head", residents::FILE_HEAD_SQL),
+            ("current trajectory", trajectories::CURRENT_SQL),
+        ] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .bind("h")
+                    .bind("u")
+                    .bind(0i64)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let scans: Vec<&String> = plan
+                .iter()
+                .map(|row| &row.3)
+                .filter(|d| d.starts_with("SCAN"))
+                .collect();
+            assert!(scans.is_empty(), "{name} scans: {scans:?}");
+        }
+        drop(conn);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
     #[test]
     fn sqlite_urls_create_missing_files() {
         assert_eq!(

@@ -413,14 +413,7 @@ pub struct FileHead {
     pub closed_at: Option<i64>,
 }
 
-pub async fn file_head(
-    conn: &mut Conn,
-    household_id: &str,
-    user_id: &str,
-    now: i64,
-) -> Result<Option<FileHead>> {
-    Ok(sqlx::query_as(
-        "SELECT h.municipality_id, h.intake_team_id, \
+pub(crate) const FILE_HEAD_SQL: &str = "SELECT h.municipality_id, h.intake_team_id, \
            CASE WHEN t.regisseur_id = $2 THEN 1 ELSE 0 END AS is_regisseur, \
            CASE WHEN t.regisseur_id = $2 OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $2) \
                 THEN 1 ELSE 0 END AS on_team, \
@@ -439,11 +432,18 @@ pub async fn file_head(
              SELECT t2.id FROM trajectories t2 WHERE t2.household_id = h.id \
              ORDER BY t2.closed_at IS NULL DESC, t2.opened_at DESC LIMIT 1) \
            LEFT JOIN users u ON u.id = t.regisseur_id \
-         WHERE h.id = $1",
-    )
-    .bind(household_id)
-    .bind(user_id)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?)
+         WHERE h.id = $1";
+
+pub async fn file_head(
+    conn: &mut Conn,
+    household_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<Option<FileHead>> {
+    Ok(sqlx::query_as(FILE_HEAD_SQL)
+        .bind(household_id)
+        .bind(user_id)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?)
 }

@@ -17,16 +17,17 @@ pub struct TrajectoryRow {
 }
 
 /// The open trajectory, or else the most recently closed one.
-pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<TrajectoryRow>> {
-    Ok(sqlx::query_as(
-        "SELECT t.id, t.household_id, t.status, t.regisseur_id, u.username AS regisseur_username, \
+pub(crate) const CURRENT_SQL: &str =
+    "SELECT t.id, t.household_id, t.status, t.regisseur_id, u.username AS regisseur_username, \
                 u.display_name AS regisseur_name, t.opened_at, t.closed_at \
          FROM trajectories t LEFT JOIN users u ON u.id = t.regisseur_id \
-         WHERE t.household_id = $1 ORDER BY t.closed_at IS NULL DESC, t.opened_at DESC LIMIT 1",
-    )
-    .bind(household_id)
-    .fetch_optional(conn)
-    .await?)
+         WHERE t.household_id = $1 ORDER BY t.closed_at IS NULL DESC, t.opened_at DESC LIMIT 1";
+
+pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<TrajectoryRow>> {
+    Ok(sqlx::query_as(CURRENT_SQL)
+        .bind(household_id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn open(conn: &mut Conn, household_id: &str) -> Result<Option<TrajectoryRow>> {

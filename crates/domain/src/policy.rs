@@ -1,0 +1,398 @@
+//! Regional policy as versioned data: life domains, intake modules, levels, routes, the
+//! bandwidth rules and the glossary. The format is TOML, documented in `docs/policy.md`.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::rules::{self, Condition};
+
+/// The policy that ships with Spil.
+pub const DEFAULT_POLICY: &str = include_str!("../../../policy/default.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DomainFor {
+    Adults,
+    Children,
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Domain {
+    pub key: String,
+    pub name: String,
+    #[serde(rename = "for")]
+    pub applies_to: DomainFor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Named {
+    pub key: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub term: String,
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub id: String,
+    pub text: String,
+    pub condition: Condition,
+    /// Index into `levels` (lightest first).
+    pub level: usize,
+    /// Index into `routes` (lightest first).
+    pub route: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    pub key: String,
+    pub name: String,
+    pub condition: Condition,
+    pub questions: Vec<String>,
+}
+
+/// A checked policy with its version: the first 16 hex digits of the SHA-256 of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub name: String,
+    pub version: String,
+    pub source: String,
+    pub domains: Vec<Domain>,
+    pub levels: Vec<Named>,
+    pub routes: Vec<Named>,
+    pub default_level: usize,
+    pub default_route: usize,
+    pub default_text: String,
+    pub rules: Vec<Rule>,
+    pub modules: Vec<Module>,
+    pub glossary: Vec<GlossaryEntry>,
+}
+
+/// One problem in a policy file, with its line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct PolicyError {
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomain {
+    key: Spanned<String>,
+    name: String,
+    #[serde(rename = "for")]
+    applies_to: DomainFor,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefault {
+    level: Spanned<String>,
+    route: Spanned<String>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    when: Spanned<String>,
+    level: Spanned<String>,
+    route: Spanned<String>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModule {
+    key: String,
+    name: String,
+    when: Spanned<String>,
+    questions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    name: String,
+    domains: Vec<RawDomain>,
+    levels: Spanned<Vec<Named>>,
+    routes: Spanned<Vec<Named>>,
+    default: RawDefault,
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    modules: Vec<RawModule>,
+    #[serde(default)]
+    glossary: Vec<GlossaryEntry>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len()))
+        .map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+/// The route every acute unsafety leads to, whatever the rules say.
+pub const CRISIS_ROUTE: &str = "crisis";
+
+impl Policy {
+    /// Parse and check a policy file; every problem is reported with its line.
+    pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
+        let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+            vec![PolicyError {
+                line: e.span().map_or(1, |s| line_of(text, s.start)),
+                message: e.message().to_owned(),
+            }]
+        })?;
+        let mut errors = Vec::new();
+        let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+
+        let mut domains: Vec<Domain> = Vec::new();
+        for d in &raw.domains {
+            if domains.iter().any(|x| x.key == *d.key.get_ref()) {
+                errors.push(PolicyError {
+                    line: at(d.key.span()),
+                    message: format!("domain '{}' is defined twice", d.key.get_ref()),
+                });
+            }
+            domains.push(Domain {
+                key: d.key.get_ref().clone(),
+                name: d.name.clone(),
+                applies_to: d.applies_to,
+            });
+        }
+        if domains.is_empty() {
+            errors.push(PolicyError {
+                line: 1,
+                message: "at least one domain is needed".into(),
+            });
+        }
+        for (list, what) in [(&raw.levels, "level"), (&raw.routes, "route")] {
+            if list.get_ref().is_empty() {
+                errors.push(PolicyError {
+                    line: at(list.span()),
+                    message: format!("at least one {what} is needed"),
+                });
+            }
+            let mut seen = std::collections::HashSet::new();
+            for named in list.get_ref() {
+                if !seen.insert(named.key.as_str()) {
+                    errors.push(PolicyError {
+                        line: at(list.span()),
+                        message: format!("{what} '{}' is defined twice", named.key),
+                    });
+                }
+            }
+        }
+        if !raw.routes.get_ref().iter().any(|r| r.key == CRISIS_ROUTE) {
+            errors.push(PolicyError {
+                line: at(raw.routes.span()),
+                message: "the route 'crisis' must exist".into(),
+            });
+        }
+        let index =
+            |list: &[Named], key: &Spanned<String>, what: &str, errors: &mut Vec<PolicyError>| {
+                let found = list.iter().position(|n| n.key == *key.get_ref());
+                if found.is_none() {
+                    errors.push(PolicyError {
+                        line: line_of(text, key.span().start),
+                        message: format!("unknown {what} '{}'", key.get_ref()),
+                    });
+                }
+                found.unwrap_or(0)
+            };
+        let condition =
+            |when: &Spanned<String>, errors: &mut Vec<PolicyError>| -> Option<Condition> {
+                match rules::parse(when.get_ref()) {
+                    Ok(c) => {
+                        for domain in c.domains() {
+                            if !domains.iter().any(|d| d.key == domain) {
+                                errors.push(PolicyError {
+                                    line: line_of(text, when.span().start),
+                                    message: format!(
+                                        "the condition names the unknown domain '{domain}'"
+                                    ),
+                                });
+                            }
+                        }
+                        Some(c)
+                    }
+                    Err(e) => {
+                        errors.push(PolicyError {
+                            line: line_of(text, when.span().start),
+                            message: format!("condition: {e}"),
+                        });
+                        None
+                    }
+                }
+            };
+
+        let default_level = index(
+            raw.levels.get_ref(),
+            &raw.default.level,
+            "level",
+            &mut errors,
+        );
+        let default_route = index(
+            raw.routes.get_ref(),
+            &raw.default.route,
+            "route",
+            &mut errors,
+        );
+        let mut rules_out: Vec<Rule> = Vec::new();
+        for r in &raw.rules {
+            if rules_out.iter().any(|x| x.id == *r.id.get_ref()) {
+                errors.push(PolicyError {
+                    line: at(r.id.span()),
+                    message: format!("rule id '{}' is used twice", r.id.get_ref()),
+                });
+            }
+            let level = index(raw.levels.get_ref(), &r.level, "level", &mut errors);
+            let route = index(raw.routes.get_ref(), &r.route, "route", &mut errors);
+            if let Some(condition) = condition(&r.when, &mut errors) {
+                rules_out.push(Rule {
+                    id: r.id.get_ref().clone(),
+                    text: r.text.clone(),
+                    condition,
+                    level,
+                    route,
+                });
+            }
+        }
+        let mut modules = Vec::new();
+        for m in &raw.modules {
+            if let Some(condition) = condition(&m.when, &mut errors) {
+                modules.push(Module {
+                    key: m.key.clone(),
+                    name: m.name.clone(),
+                    condition,
+                    questions: m.questions.clone(),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
+            return Err(errors);
+        }
+        Ok(Policy {
+            name: raw.name,
+            version: hex::encode(Sha256::digest(text.as_bytes()))[..16].to_owned(),
+            source: text.to_owned(),
+            domains,
+            levels: raw.levels.into_inner(),
+            routes: raw.routes.into_inner(),
+            default_level,
+            default_route,
+            default_text: raw.default.text,
+            rules: rules_out,
+            modules,
+            glossary: raw.glossary,
+        })
+    }
+
+    /// The policy that ships with Spil.
+    pub fn default_policy() -> Result<Policy, Vec<PolicyError>> {
+        Policy::parse(DEFAULT_POLICY)
+    }
+
+    pub fn domain(&self, key: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.key == key)
+    }
+
+    pub fn level_index(&self, key: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.key == key)
+    }
+
+    pub fn route_index(&self, key: &str) -> Option<usize> {
+        self.routes.iter().position(|r| r.key == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_policy_is_valid_and_complete() {
+        let policy = Policy::default_policy().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            policy.domains.len(),
+            19,
+            "13 ZRM domains and 6 for children"
+        );
+        assert_eq!(
+            policy
+                .levels
+                .iter()
+                .map(|l| l.key.as_str())
+                .collect::<Vec<_>>(),
+            ["licht", "midden", "zwaar"]
+        );
+        assert_eq!(policy.routes.len(), 5);
+        for term in ["spoed", "crisis", "complex"] {
+            assert!(
+                policy.glossary.iter().any(|g| g.term == term),
+                "glossary defines {term}"
+            );
+        }
+        assert_eq!(policy.version.len(), 16);
+    }
+
+    #[test]
+    fn the_version_changes_with_the_content() {
+        let a = Policy::parse(DEFAULT_POLICY).unwrap_or_else(|e| panic!("{e:?}"));
+        let b = Policy::parse(&format!("{DEFAULT_POLICY}\n# a comment\n"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_ne!(a.version, b.version);
+    }
+
+    #[test]
+    fn errors_name_their_line() {
+        let broken = DEFAULT_POLICY
+            .replace(
+                "when = \"lowest_score == 1\"",
+                "when = \"score(wonen) <= 1\"",
+            )
+            .replace(
+                "level = \"midden\"\nroute = \"basishulp\"\ntext = \"Er zijn zorgen",
+                "level = \"gemiddeld\"\nroute = \"basishulp\"\ntext = \"Er zijn zorgen",
+            );
+        let errors = Policy::parse(&broken).err().unwrap_or_default();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let line_of_text = |needle: &str| {
+            broken
+                .lines()
+                .position(|l| l.contains(needle))
+                .map_or(0, |i| i + 1)
+        };
+        assert_eq!(errors[0].line, line_of_text("score(wonen)"));
+        assert!(errors[0].message.contains("unknown domain 'wonen'"));
+        assert_eq!(errors[1].line, line_of_text("\"gemiddeld\""));
+        assert!(errors[1].message.contains("unknown level 'gemiddeld'"));
+    }
+
+    #[test]
+    fn syntax_errors_and_unknown_fields_are_reported_with_a_line() {
+        let errors =
+            Policy::parse("name = \"x\"\n[[domains]]\nkey = \"a\"\nname = \"A\"\nfor = \"pets\"\n")
+                .err()
+                .unwrap_or_default();
+        assert_eq!(errors.first().map(|e| e.line), Some(5), "{errors:?}");
+        let errors =
+            Policy::parse(&DEFAULT_POLICY.replace("[default]", "[default]\ncolour = \"red\""))
+                .err()
+                .unwrap_or_default();
+        assert!(
+            errors.first().is_some_and(|e| e.message.contains("colour")),
+            "{errors:?}"
+        );
+    }
+}
