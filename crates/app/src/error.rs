@@ -22,6 +22,13 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("invalid input")]
     Invalid(FieldErrors),
+    /// Input that is well-formed but breaks a rule of the work (422 with its own code).
+    #[error("{code}: {message}")]
+    Rule {
+        code: &'static str,
+        field: &'static str,
+        message: String,
+    },
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     #[error("internal: {0}")]

@@ -46,7 +46,7 @@ impl App {
     }
 
     /// Log a refusal and turn it into the error the caller returns.
-    async fn refuse(
+    pub(crate) async fn refuse(
         &self,
         actor: &Actor,
         household_id: &str,
@@ -526,6 +526,11 @@ fn facts_of(facts: &residents::AccessFacts) -> HouseholdFacts {
         unassigned: facts.unassigned == 1,
         actor_has_break_glass: facts.break_glass == 1,
     }
+}
+
+/// The log entry of an allowed read by a member of the household's team (or queue).
+pub(crate) fn read_entry(actor: &Actor, household_id: &str, what: &str) -> Access {
+    access_entry(actor, Some(household_id), what, "allowed", "team", None)
 }
 
 /// An access-log entry by `actor`.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod households;
+pub mod intake;
 pub mod journal;
 pub mod registration;
 pub mod users;
@@ -20,28 +21,43 @@ use spil_store::Store;
 pub use error::{AppError, AppResult};
 pub use spil_domain::access::Actor;
 
-/// The application: a store and nothing else, so that any number of stateless servers can
-/// run against one database.
+/// The application: a store and the active policy, and nothing else, so that any number of
+/// stateless servers can run against one database.
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
     access_log: access_log::AccessLogWriter,
     sessions: auth::SessionCache,
+    policy: std::sync::Arc<spil_domain::policy::Policy>,
 }
 
 impl App {
     /// Must be called within a Tokio runtime: it starts the access-log writer.
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, policy: spil_domain::policy::Policy) -> Self {
         let access_log = access_log::AccessLogWriter::start(store.clone());
         App {
             store,
             access_log,
             sessions: auth::SessionCache::new(),
+            policy: std::sync::Arc::new(policy),
         }
     }
 
+    /// Connect with the policy that ships with Spil.
     pub async fn connect(url: &str) -> AppResult<Self> {
-        Ok(App::new(Store::connect(url).await?))
+        let policy = spil_domain::policy::Policy::default_policy().map_err(|errors| {
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            AppError::Internal(format!(
+                "the default policy is invalid: {}",
+                errors.join("; ")
+            ))
+        })?;
+        Ok(App::new(Store::connect(url).await?, policy))
+    }
+
+    /// The active regional policy.
+    pub fn policy(&self) -> std::sync::Arc<spil_domain::policy::Policy> {
+        self.policy.clone()
     }
 
     pub fn store(&self) -> &Store {

@@ -1,12 +1,12 @@
 //! The triage engine: from the facts of a household and the region's rules, a proposed level
 //! and route with the reasons that led to it. Pure; the professional decides.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::policy::{Policy, CRISIS_ROUTE};
 use crate::rules::Facts;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     pub rule: String,
     pub text: String,

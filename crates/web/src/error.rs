@@ -102,6 +102,15 @@ impl From<AppError> for ApiError {
                         .collect(),
                 }
             }
+            AppError::Rule {
+                code,
+                field,
+                message,
+            } => {
+                let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+                e.fields.insert(field.into(), code.into());
+                e
+            }
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(%error, "internal error");
                 ApiError::new(

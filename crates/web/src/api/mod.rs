@@ -3,6 +3,7 @@
 
 mod auth;
 mod households;
+mod intake;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
@@ -26,6 +27,7 @@ use crate::AppState;
         (name = "auth", description = "Tokens"),
         (name = "registrations", description = "The central front door"),
         (name = "households", description = "Households, their trajectory and team"),
+        (name = "intake", description = "Broad intake, life-domain scores and triage"),
         (name = "audit", description = "For the privacy officer"),
     )
 )]
@@ -56,6 +58,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(households::access_log))
         .routes(routes!(households::break_glass))
         .routes(routes!(households::access_review))
+        .routes(routes!(intake::policy))
+        .routes(routes!(intake::put_intake, intake::get_intake))
+        .routes(routes!(intake::add_assessment, intake::list_assessments))
+        .routes(routes!(intake::triage))
+        .routes(routes!(intake::decide))
+        .routes(routes!(intake::deviations))
         .routes(routes!(openapi_json))
 }
 

@@ -191,6 +191,9 @@ impl IntoResponse for PageError {
                         None,
                     ),
                     AppError::Conflict { message, .. } => (StatusCode::CONFLICT, "Dit kan nu niet", message, layout, None),
+                    AppError::Rule { message, .. } => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, "Controleer de gegevens", message, layout, None)
+                    }
                     AppError::Invalid(fields) => (
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "Controleer de gegevens",

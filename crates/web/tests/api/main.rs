@@ -4,6 +4,7 @@
 mod helpers;
 
 mod access;
+mod intake;
 mod journal;
 mod pages;
 mod registrations;
