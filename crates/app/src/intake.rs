@@ -897,3 +897,44 @@ impl App {
         }
     }
 }
+
+/// The latest proposal of the open trajectory and, when taken, its decision.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TriageStateView {
+    pub proposal: TriageView,
+    pub decided_level: Option<String>,
+    pub decided_route: Option<String>,
+    pub deviation_reason: Option<String>,
+}
+
+impl App {
+    pub async fn latest_triage(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+    ) -> AppResult<Option<TriageStateView>> {
+        let (_, trajectory_id) = self
+            .household_persons(actor, household_id, Action::Read)
+            .await?;
+        let mut conn = self.store().reader().await?;
+        let Some(row) = store::latest_triage(&mut conn, &trajectory_id).await? else {
+            return Ok(None);
+        };
+        let reasons: Vec<Reason> = serde_json::from_str(&row.reasons).unwrap_or_default();
+        Ok(Some(TriageStateView {
+            proposal: TriageView {
+                id: row.id,
+                policy_version: row.policy_version,
+                level: row.proposed_level,
+                route: row.proposed_route,
+                reasons: reasons
+                    .into_iter()
+                    .map(|Reason { rule, text }| ReasonView { rule, text })
+                    .collect(),
+            },
+            decided_level: row.decided_level,
+            decided_route: row.decided_route,
+            deviation_reason: row.deviation_reason,
+        }))
+    }
+}

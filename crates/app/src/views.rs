@@ -6,6 +6,9 @@ use utoipa::ToSchema;
 
 // ---------- input ----------
 
+/// Most repeated rows (persons, network) a form may send.
+pub const MAX_FORM_ROWS: usize = 30;
+
 /// A registration at the front door. Required text fields default to empty so that a missing
 /// field is reported per field (`required`) instead of as malformed JSON.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

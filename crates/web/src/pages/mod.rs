@@ -1,8 +1,10 @@
 //! Server-rendered pages in Dutch. They work without JavaScript: plain links and forms,
 //! each form carrying the session's CSRF token.
 
+mod charts;
 mod forms;
 mod household;
+mod intake;
 mod register;
 
 use askama::Template;
@@ -38,6 +40,13 @@ pub fn router() -> Router<AppState> {
             "/huishoudens/{id}/noodtoegang",
             post(household::break_glass),
         )
+        .route(
+            "/huishoudens/{id}/uitvraag",
+            get(intake::page).post(intake::save),
+        )
+        .route("/huishoudens/{id}/scores", post(intake::add_scores))
+        .route("/huishoudens/{id}/voorstel", post(intake::propose))
+        .route("/huishoudens/{id}/besluit", post(intake::decide))
         .route("/toegangscontrole", get(audit))
         .route("/static/spil.css", get(stylesheet))
         .route("/health", get(|| async { "ok" }))

@@ -1,0 +1,442 @@
+//! "Brede uitvraag": the intake conversation, the life-domain scores with their trends, and
+//! the triage proposal next to the decision — one calm page per household.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+use axum::Form;
+use spil_app::intake::*;
+use spil_app::AppError;
+use spil_domain::policy::DomainFor;
+
+use super::charts::score_trend;
+use super::forms::dutch_date;
+use super::{render, ErrorContext, Layout, PageError, WebUser};
+use crate::AppState;
+
+const NETWORK_ROWS: usize = 3;
+
+/// Per domain, (date, score) from old to new.
+type ScoreHistory<'a> = BTreeMap<&'a str, Vec<(String, i64)>>;
+
+struct PersonForm {
+    index: usize,
+    person_id: String,
+    name: String,
+    legend: String,
+    question: String,
+    result: String,
+    norm: &'static str,
+    norm_why: String,
+    slow: &'static str,
+    slow_why: String,
+}
+
+struct NetworkRow {
+    index: usize,
+    number: usize,
+    name: String,
+    relation: String,
+    help: String,
+}
+
+struct Trend {
+    domain: String,
+    svg: String,
+    change: String,
+}
+
+struct ScoreForm {
+    person_id: String,
+    name: String,
+    legend: String,
+    domains: Vec<(String, String)>,
+    trends: Vec<Trend>,
+}
+
+struct TriageBox {
+    level: String,
+    route: String,
+    level_label: String,
+    route_label: String,
+    reasons: Vec<(String, String)>,
+    decision: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct IntakePage {
+    layout: Layout,
+    household_id: String,
+    title: String,
+    today: String,
+    persons: Vec<PersonForm>,
+    network: Vec<NetworkRow>,
+    causes: String,
+    maintaining: String,
+    connections: String,
+    safety: String,
+    safety_options: Vec<(String, String)>,
+    modules: Vec<ModuleView>,
+    score_forms: Vec<ScoreForm>,
+    policy_version: String,
+    triage: Option<TriageBox>,
+    levels: Vec<(String, String)>,
+    routes: Vec<(String, String)>,
+}
+
+fn yes_no(applies: Option<bool>) -> &'static str {
+    match applies {
+        Some(true) => "ja",
+        Some(false) => "nee",
+        None => "",
+    }
+}
+
+fn context<'a>(user: &'a WebUser, id: &str) -> impl Fn(AppError) -> PageError + 'a {
+    let id = id.to_owned();
+    move |error| {
+        PageError::App(
+            error,
+            ErrorContext::boxed(Layout::for_session(&user.session, ""), id.clone()),
+        )
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let actor = &user.session.actor;
+    let household = state
+        .app
+        .household(actor, &id)
+        .await
+        .map_err(context(&user, &id))?;
+    let intake = state
+        .app
+        .intake(actor, &id)
+        .await
+        .map_err(context(&user, &id))?;
+    let assessments = state
+        .app
+        .assessments(actor, &id)
+        .await
+        .map_err(context(&user, &id))?;
+    let triage = state
+        .app
+        .latest_triage(actor, &id)
+        .await
+        .map_err(context(&user, &id))?;
+    let policy = state.app.policy();
+    let saved = intake.as_ref().map(|i| &i.intake);
+
+    let persons = household
+        .members
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let p = saved.and_then(|s| s.persons.iter().find(|p| p.person_id == m.person_id));
+            PersonForm {
+                index,
+                person_id: m.person_id.clone(),
+                name: m.given_name.clone(),
+                legend: format!("{} ({} jaar)", m.given_name, m.age),
+                question: p.map(|p| p.question.clone()).unwrap_or_default(),
+                result: p.map(|p| p.desired_result.clone()).unwrap_or_default(),
+                norm: yes_no(p.map(|p| p.normalising.applies)),
+                norm_why: p.map(|p| p.normalising.why.clone()).unwrap_or_default(),
+                slow: yes_no(p.map(|p| p.slow_down_and_bear.applies)),
+                slow_why: p
+                    .map(|p| p.slow_down_and_bear.why.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let network = (0..NETWORK_ROWS.max(saved.map_or(0, |s| s.network.len())))
+        .map(|index| {
+            let n = saved.and_then(|s| s.network.get(index));
+            NetworkRow {
+                index,
+                number: index + 1,
+                name: n.map(|n| n.name.clone()).unwrap_or_default(),
+                relation: n.map(|n| n.relation.clone()).unwrap_or_default(),
+                help: n.map(|n| n.can_help_with.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+
+    // Scores over time per person and domain, oldest first.
+    let mut history: HashMap<&str, ScoreHistory> = HashMap::new();
+    for a in assessments.iter().rev() {
+        for (domain, score) in &a.scores {
+            history
+                .entry(a.person_id.as_str())
+                .or_default()
+                .entry(domain.as_str())
+                .or_default()
+                .push((dutch_date(&a.date), *score));
+        }
+    }
+    let score_forms = household
+        .members
+        .iter()
+        .map(|m| {
+            let child = m.age < 18;
+            let domains = policy
+                .domains
+                .iter()
+                .filter(|d| match d.applies_to {
+                    DomainFor::All => true,
+                    DomainFor::Children => child,
+                    DomainFor::Adults => !child,
+                })
+                .map(|d| (d.key.clone(), d.name.clone()))
+                .collect();
+            let trends = history
+                .get(m.person_id.as_str())
+                .map(|per_domain| {
+                    per_domain
+                        .iter()
+                        .map(|(domain, scores)| {
+                            let name = policy
+                                .domain(domain)
+                                .map_or_else(|| (*domain).to_owned(), |d| d.name.clone());
+                            let change = match scores.as_slice() {
+                                [.., (_, before), (_, now)] if now > before => {
+                                    format!("beter: {before} → {now}")
+                                }
+                                [.., (_, before), (_, now)] if now < before => {
+                                    format!("slechter: {before} → {now}")
+                                }
+                                [.., (_, _), (_, now)] => format!("gelijk: {now}"),
+                                _ => "eerste score".to_owned(),
+                            };
+                            Trend {
+                                svg: score_trend(&name, scores),
+                                domain: name,
+                                change,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ScoreForm {
+                person_id: m.person_id.clone(),
+                name: m.given_name.clone(),
+                legend: format!("{} {} ({} jaar)", m.given_name, m.family_name, m.age),
+                domains,
+                trends,
+            }
+        })
+        .collect();
+
+    let label = |list: &[spil_domain::policy::Named], key: &str| {
+        list.iter()
+            .find(|n| n.key == key)
+            .map_or_else(|| key.to_owned(), |n| n.name.clone())
+    };
+    let triage = triage.map(|t| TriageBox {
+        level_label: label(&policy.levels, &t.proposal.level),
+        route_label: label(&policy.routes, &t.proposal.route),
+        reasons: t
+            .proposal
+            .reasons
+            .iter()
+            .map(|r| (r.rule.clone(), r.text.clone()))
+            .collect(),
+        decision: match (&t.decided_level, &t.decided_route) {
+            (Some(level), Some(route)) => Some(match &t.deviation_reason {
+                Some(reason) => format!(
+                    "Besloten: {} — {}, afwijkend van het voorstel. Reden: {reason}",
+                    label(&policy.levels, level),
+                    label(&policy.routes, route)
+                ),
+                None => format!(
+                    "Besloten: voorstel bevestigd ({} — {}).",
+                    label(&policy.levels, level),
+                    label(&policy.routes, route)
+                ),
+            }),
+            _ => None,
+        },
+        level: t.proposal.level,
+        route: t.proposal.route,
+    });
+    let title = household
+        .members
+        .iter()
+        .find(|m| m.relation != "child")
+        .or(household.members.first())
+        .map(|m| m.family_name.clone())
+        .unwrap_or_default();
+    render(&IntakePage {
+        layout: Layout::for_session(&user.session, ""),
+        household_id: id,
+        title,
+        today: spil_app::today().format("%Y-%m-%d").to_string(),
+        persons,
+        network,
+        causes: saved.map(|s| s.analysis.causes.clone()).unwrap_or_default(),
+        maintaining: saved
+            .map(|s| s.analysis.maintaining.clone())
+            .unwrap_or_default(),
+        connections: saved
+            .map(|s| s.analysis.connections.clone())
+            .unwrap_or_default(),
+        safety: saved.map_or_else(|| "geen_zorgen".to_owned(), |s| s.safety_level.clone()),
+        safety_options: vec![
+            ("geen_zorgen".into(), "Geen zorgen over veiligheid".into()),
+            ("zorgen".into(), "Zorgen over veiligheid".into()),
+            ("onveilig".into(), "Onveilig".into()),
+            ("acuut_onveilig".into(), "Acuut onveilig".into()),
+        ],
+        modules: intake.map(|i| i.modules).unwrap_or_default(),
+        score_forms,
+        policy_version: policy.version.clone(),
+        triage,
+        levels: policy
+            .levels
+            .iter()
+            .map(|l| (l.key.clone(), l.name.clone()))
+            .collect(),
+        routes: policy
+            .routes
+            .iter()
+            .map(|r| (r.key.clone(), r.name.clone()))
+            .collect(),
+    })
+}
+
+fn text(values: &HashMap<String, String>, name: &str) -> String {
+    values
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let persons = (0..spil_app::views::MAX_FORM_ROWS)
+        .take_while(|i| values.contains_key(&format!("p{i}_person_id")))
+        .map(|i| IntakePerson {
+            person_id: text(&values, &format!("p{i}_person_id")),
+            question: text(&values, &format!("p{i}_question")),
+            desired_result: text(&values, &format!("p{i}_result")),
+            normalising: YesNoWhy {
+                applies: text(&values, &format!("p{i}_norm")) == "ja",
+                why: text(&values, &format!("p{i}_norm_why")),
+            },
+            slow_down_and_bear: YesNoWhy {
+                applies: text(&values, &format!("p{i}_slow")) == "ja",
+                why: text(&values, &format!("p{i}_slow_why")),
+            },
+        })
+        .collect();
+    let network = (0..spil_app::views::MAX_FORM_ROWS)
+        .filter(|i| !text(&values, &format!("n{i}_name")).is_empty())
+        .map(|i| NetworkPerson {
+            name: text(&values, &format!("n{i}_name")),
+            relation: text(&values, &format!("n{i}_relation")),
+            can_help_with: text(&values, &format!("n{i}_help")),
+        })
+        .collect();
+    let input = IntakeInput {
+        persons,
+        network,
+        analysis: Analysis {
+            causes: text(&values, "causes"),
+            maintaining: text(&values, "maintaining"),
+            connections: text(&values, "connections"),
+        },
+        safety_level: text(&values, "safety_level"),
+    };
+    state
+        .app
+        .save_intake(&user.session.actor, &id, &input)
+        .await
+        .map_err(context(&user, &id))?;
+    Ok(Redirect::to(&format!("/huishoudens/{id}/uitvraag#scores")))
+}
+
+pub async fn add_scores(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let mut scores = BTreeMap::new();
+    for (name, value) in &values {
+        if let (Some(domain), false) = (name.strip_prefix("s_"), value.is_empty()) {
+            let score = value.parse::<i64>().map_err(|_| {
+                context(&user, &id)(AppError::invalid_field(
+                    &format!("scores.{domain}"),
+                    spil_domain::FieldError::NotAllowed,
+                ))
+            })?;
+            scores.insert(domain.to_owned(), score);
+        }
+    }
+    let input = AssessmentInput {
+        person_id: text(&values, "person_id"),
+        date: text(&values, "date"),
+        scores,
+        strengths: Some(text(&values, "strengths")),
+        notes: BTreeMap::new(),
+    };
+    state
+        .app
+        .add_assessment(&user.session.actor, &id, &input)
+        .await
+        .map_err(context(&user, &id))?;
+    Ok(Redirect::to(&format!("/huishoudens/{id}/uitvraag#scores")))
+}
+
+pub async fn propose(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    state
+        .app
+        .triage(&user.session.actor, &id)
+        .await
+        .map_err(context(&user, &id))?;
+    Ok(Redirect::to(&format!(
+        "/huishoudens/{id}/uitvraag#voorstel"
+    )))
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let reason = text(&values, "deviation_reason");
+    let input = TriageDecisionInput {
+        level: text(&values, "level"),
+        route: text(&values, "route"),
+        deviation_reason: (!reason.is_empty()).then_some(reason),
+    };
+    state
+        .app
+        .decide_triage(&user.session.actor, &id, &input)
+        .await
+        .map_err(context(&user, &id))?;
+    Ok(Redirect::to(&format!(
+        "/huishoudens/{id}/uitvraag#voorstel"
+    )))
+}
