@@ -210,7 +210,7 @@ impl App {
         actor: &Actor,
         household_id: &str,
         action: Action,
-    ) -> AppResult<(Vec<residents::MemberRow>, String)> {
+    ) -> AppResult<(Vec<residents::MemberRow>, String, String)> {
         let mut conn = self.store().reader().await?;
         let decision = self
             .decision(&mut conn, actor, household_id, action)
@@ -228,7 +228,11 @@ impl App {
                     "Dit huishouden heeft geen open traject.",
                 )
             })?;
-        Ok((members, trajectory.id))
+        let municipality = residents::household(&mut conn, household_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .municipality_id;
+        Ok((members, trajectory.id, municipality))
     }
 
     /// Save the broad intake of the open trajectory (replacing the previous version; the
@@ -239,7 +243,7 @@ impl App {
         household_id: &str,
         input: &IntakeInput,
     ) -> AppResult<()> {
-        let (members, trajectory_id) = self
+        let (members, trajectory_id, _) = self
             .household_persons(actor, household_id, Action::Write)
             .await?;
         let mut errors = FieldErrors::new();
@@ -331,7 +335,7 @@ impl App {
 
     /// The intake of the open trajectory, with the deepening modules that apply now.
     pub async fn intake(&self, actor: &Actor, household_id: &str) -> AppResult<Option<IntakeView>> {
-        let (members, trajectory_id) = self
+        let (members, trajectory_id, municipality) = self
             .household_persons(actor, household_id, Action::Read)
             .await?;
         self.log_access(crate::households::read_entry(
@@ -349,7 +353,7 @@ impl App {
         let facts = self
             .facts(&mut conn, household_id, &members, Some(&row))
             .await?;
-        let policy = self.policy();
+        let policy = self.policy_for(&municipality);
         let modules = policy
             .modules
             .iter()
@@ -374,10 +378,10 @@ impl App {
         household_id: &str,
         input: &AssessmentInput,
     ) -> AppResult<String> {
-        let (members, _) = self
+        let (members, _, municipality) = self
             .household_persons(actor, household_id, Action::Write)
             .await?;
-        let policy = self.policy();
+        let policy = self.policy_for(&municipality);
         let today = today();
         let mut errors = FieldErrors::new();
         if !members.iter().any(|m| m.person_id == input.person_id) {
@@ -541,10 +545,10 @@ impl App {
 
     /// Run the region's rules on the household now and record the proposal.
     pub async fn triage(&self, actor: &Actor, household_id: &str) -> AppResult<TriageView> {
-        let (members, trajectory_id) = self
+        let (members, trajectory_id, municipality) = self
             .household_persons(actor, household_id, Action::Write)
             .await?;
-        let policy = self.policy();
+        let policy = self.policy_for(&municipality);
         let (facts, team_id) = {
             let mut conn = self.store().reader().await?;
             let intake = store::intake(&mut conn, &trajectory_id).await?;
@@ -622,10 +626,10 @@ impl App {
         household_id: &str,
         input: &TriageDecisionInput,
     ) -> AppResult<TriageDecisionView> {
-        let (_, trajectory_id) = self
+        let (_, trajectory_id, municipality) = self
             .household_persons(actor, household_id, Action::Write)
             .await?;
-        let policy = self.policy();
+        let policy = self.policy_for(&municipality);
         let mut errors = FieldErrors::new();
         if policy.level_index(&input.level).is_none() {
             errors.add(
@@ -839,8 +843,8 @@ pub struct PolicyView {
 
 impl App {
     /// The active policy, for every signed-in user: it is the region's public agreement.
-    pub fn policy_view(&self) -> PolicyView {
-        let p = self.policy();
+    pub fn policy_view(&self, actor: &Actor) -> PolicyView {
+        let p = self.policy_for(actor.municipality_id.as_deref().unwrap_or_default());
         let named = |list: &[spil_domain::policy::Named]| {
             list.iter()
                 .map(|n| NamedView {
@@ -913,7 +917,7 @@ impl App {
         actor: &Actor,
         household_id: &str,
     ) -> AppResult<Option<TriageStateView>> {
-        let (_, trajectory_id) = self
+        let (_, trajectory_id, _) = self
             .household_persons(actor, household_id, Action::Read)
             .await?;
         let mut conn = self.store().reader().await?;

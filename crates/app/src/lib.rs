@@ -28,36 +28,77 @@ pub struct App {
     store: Store,
     access_log: access_log::AccessLogWriter,
     sessions: auth::SessionCache,
-    policy: std::sync::Arc<spil_domain::policy::Policy>,
+    policies: PolicySet,
 }
 
-impl App {
-    /// Must be called within a Tokio runtime: it starts the access-log writer.
-    pub fn new(store: Store, policy: spil_domain::policy::Policy) -> Self {
-        let access_log = access_log::AccessLogWriter::start(store.clone());
-        App {
-            store,
-            access_log,
-            sessions: auth::SessionCache::new(),
-            policy: std::sync::Arc::new(policy),
-        }
-    }
+/// The region's policy and the municipalities' versions of it (region plus additions).
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    pub region: std::sync::Arc<spil_domain::policy::Policy>,
+    pub municipalities:
+        std::collections::HashMap<String, std::sync::Arc<spil_domain::policy::Policy>>,
+}
 
-    /// Connect with the policy that ships with Spil.
-    pub async fn connect(url: &str) -> AppResult<Self> {
-        let policy = spil_domain::policy::Policy::default_policy().map_err(|errors| {
+impl PolicySet {
+    /// The policy that ships with Spil, for every municipality.
+    pub fn default_policy() -> AppResult<PolicySet> {
+        let region = spil_domain::policy::Policy::default_policy().map_err(|errors| {
             let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
             AppError::Internal(format!(
                 "the default policy is invalid: {}",
                 errors.join("; ")
             ))
         })?;
-        Ok(App::new(Store::connect(url).await?, policy))
+        Ok(PolicySet {
+            region: std::sync::Arc::new(region),
+            municipalities: Default::default(),
+        })
+    }
+}
+
+impl App {
+    /// Must be called within a Tokio runtime: it starts the access-log writer.
+    pub fn new(store: Store, policies: PolicySet) -> Self {
+        let access_log = access_log::AccessLogWriter::start(store.clone());
+        App {
+            store,
+            access_log,
+            sessions: auth::SessionCache::new(),
+            policies,
+        }
     }
 
-    /// The active regional policy.
-    pub fn policy(&self) -> std::sync::Arc<spil_domain::policy::Policy> {
-        self.policy.clone()
+    /// Connect with the policy that ships with Spil.
+    pub async fn connect(url: &str) -> AppResult<Self> {
+        Self::connect_with(url, PolicySet::default_policy()?).await
+    }
+
+    /// Connect with the region's policies; every version is recorded, so that any triage can
+    /// later be explained with the rules that were in force.
+    pub async fn connect_with(url: &str, policies: PolicySet) -> AppResult<Self> {
+        let store = Store::connect(url).await?;
+        let mut tx = store.begin().await?;
+        for policy in std::iter::once(&policies.region).chain(policies.municipalities.values()) {
+            spil_store::intake::remember_policy(
+                &mut tx,
+                &policy.version,
+                &policy.name,
+                &policy.source,
+                now_micros(),
+            )
+            .await?;
+        }
+        spil_store::commit(tx).await?;
+        Ok(App::new(store, policies))
+    }
+
+    /// The policy in force for a municipality: the region's, with the municipality's additions.
+    pub fn policy_for(&self, municipality_id: &str) -> std::sync::Arc<spil_domain::policy::Policy> {
+        self.policies
+            .municipalities
+            .get(municipality_id)
+            .unwrap_or(&self.policies.region)
+            .clone()
     }
 
     pub fn store(&self) -> &Store {

@@ -140,6 +140,119 @@ fn line_of(text: &str, offset: usize) -> usize {
         .map_or(1, |before| before.matches('\n').count() + 1)
 }
 
+/// Checks rules and modules against a policy's domains, levels and routes, naming lines in `text`.
+struct Checker<'a> {
+    text: &'a str,
+    domains: &'a [Domain],
+    levels: &'a [Named],
+    routes: &'a [Named],
+}
+
+impl Checker<'_> {
+    fn index(
+        &self,
+        list: &[Named],
+        key: &Spanned<String>,
+        what: &str,
+        errors: &mut Vec<PolicyError>,
+    ) -> usize {
+        let found = list.iter().position(|n| n.key == *key.get_ref());
+        if found.is_none() {
+            errors.push(PolicyError {
+                line: line_of(self.text, key.span().start),
+                message: format!("unknown {what} '{}'", key.get_ref()),
+            });
+        }
+        found.unwrap_or(0)
+    }
+
+    fn condition(
+        &self,
+        when: &Spanned<String>,
+        errors: &mut Vec<PolicyError>,
+    ) -> Option<Condition> {
+        let line = line_of(self.text, when.span().start);
+        match rules::parse(when.get_ref()) {
+            Ok(c) => {
+                for domain in c.domains() {
+                    if !self.domains.iter().any(|d| d.key == domain) {
+                        errors.push(PolicyError {
+                            line,
+                            message: format!("the condition names the unknown domain '{domain}'"),
+                        });
+                    }
+                }
+                Some(c)
+            }
+            Err(e) => {
+                errors.push(PolicyError {
+                    line,
+                    message: format!("condition: {e}"),
+                });
+                None
+            }
+        }
+    }
+
+    fn rules_and_modules(
+        &self,
+        raw_rules: &[RawRule],
+        raw_modules: &[RawModule],
+        existing: &[Rule],
+        errors: &mut Vec<PolicyError>,
+    ) -> (Vec<Rule>, Vec<Module>) {
+        let mut rules_out: Vec<Rule> = Vec::new();
+        for r in raw_rules {
+            if rules_out
+                .iter()
+                .chain(existing)
+                .any(|x| x.id == *r.id.get_ref())
+            {
+                errors.push(PolicyError {
+                    line: line_of(self.text, r.id.span().start),
+                    message: format!("rule id '{}' is used twice", r.id.get_ref()),
+                });
+            }
+            let level = self.index(self.levels, &r.level, "level", errors);
+            let route = self.index(self.routes, &r.route, "route", errors);
+            if let Some(condition) = self.condition(&r.when, errors) {
+                rules_out.push(Rule {
+                    id: r.id.get_ref().clone(),
+                    text: r.text.clone(),
+                    condition,
+                    level,
+                    route,
+                });
+            }
+        }
+        let mut modules = Vec::new();
+        for m in raw_modules {
+            if let Some(condition) = self.condition(&m.when, errors) {
+                modules.push(Module {
+                    key: m.key.clone(),
+                    name: m.name.clone(),
+                    condition,
+                    questions: m.questions.clone(),
+                });
+            }
+        }
+        (rules_out, modules)
+    }
+}
+
+/// What a municipality may add to its region's policy: rules, modules and glossary terms.
+/// Domains, levels and routes stay the region's, so that municipalities can be compared.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAddition {
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    modules: Vec<RawModule>,
+    #[serde(default)]
+    glossary: Vec<GlossaryEntry>,
+}
+
 /// The route every acute unsafety leads to, whatever the rules say.
 pub const CRISIS_ROUTE: &str = "crisis";
 
@@ -198,86 +311,26 @@ impl Policy {
                 message: "the route 'crisis' must exist".into(),
             });
         }
-        let index =
-            |list: &[Named], key: &Spanned<String>, what: &str, errors: &mut Vec<PolicyError>| {
-                let found = list.iter().position(|n| n.key == *key.get_ref());
-                if found.is_none() {
-                    errors.push(PolicyError {
-                        line: line_of(text, key.span().start),
-                        message: format!("unknown {what} '{}'", key.get_ref()),
-                    });
-                }
-                found.unwrap_or(0)
-            };
-        let condition =
-            |when: &Spanned<String>, errors: &mut Vec<PolicyError>| -> Option<Condition> {
-                match rules::parse(when.get_ref()) {
-                    Ok(c) => {
-                        for domain in c.domains() {
-                            if !domains.iter().any(|d| d.key == domain) {
-                                errors.push(PolicyError {
-                                    line: line_of(text, when.span().start),
-                                    message: format!(
-                                        "the condition names the unknown domain '{domain}'"
-                                    ),
-                                });
-                            }
-                        }
-                        Some(c)
-                    }
-                    Err(e) => {
-                        errors.push(PolicyError {
-                            line: line_of(text, when.span().start),
-                            message: format!("condition: {e}"),
-                        });
-                        None
-                    }
-                }
-            };
-
-        let default_level = index(
+        let checker = Checker {
+            text,
+            domains: &domains,
+            levels: raw.levels.get_ref(),
+            routes: raw.routes.get_ref(),
+        };
+        let default_level = checker.index(
             raw.levels.get_ref(),
             &raw.default.level,
             "level",
             &mut errors,
         );
-        let default_route = index(
+        let default_route = checker.index(
             raw.routes.get_ref(),
             &raw.default.route,
             "route",
             &mut errors,
         );
-        let mut rules_out: Vec<Rule> = Vec::new();
-        for r in &raw.rules {
-            if rules_out.iter().any(|x| x.id == *r.id.get_ref()) {
-                errors.push(PolicyError {
-                    line: at(r.id.span()),
-                    message: format!("rule id '{}' is used twice", r.id.get_ref()),
-                });
-            }
-            let level = index(raw.levels.get_ref(), &r.level, "level", &mut errors);
-            let route = index(raw.routes.get_ref(), &r.route, "route", &mut errors);
-            if let Some(condition) = condition(&r.when, &mut errors) {
-                rules_out.push(Rule {
-                    id: r.id.get_ref().clone(),
-                    text: r.text.clone(),
-                    condition,
-                    level,
-                    route,
-                });
-            }
-        }
-        let mut modules = Vec::new();
-        for m in &raw.modules {
-            if let Some(condition) = condition(&m.when, &mut errors) {
-                modules.push(Module {
-                    key: m.key.clone(),
-                    name: m.name.clone(),
-                    condition,
-                    questions: m.questions.clone(),
-                });
-            }
-        }
+        let (rules_out, modules) =
+            checker.rules_and_modules(&raw.rules, &raw.modules, &[], &mut errors);
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(errors);
@@ -296,6 +349,43 @@ impl Policy {
             modules,
             glossary: raw.glossary,
         })
+    }
+
+    /// This policy with a municipality's additions: extra rules, modules and glossary terms
+    /// (a term defined again replaces the region's definition). Its version covers both texts.
+    pub fn with_addition(&self, text: &str) -> Result<Policy, Vec<PolicyError>> {
+        let raw: RawAddition = toml::from_str(text).map_err(|e| {
+            vec![PolicyError {
+                line: e.span().map_or(1, |s| line_of(text, s.start)),
+                message: e.message().to_owned(),
+            }]
+        })?;
+        let mut errors = Vec::new();
+        let checker = Checker {
+            text,
+            domains: &self.domains,
+            levels: &self.levels,
+            routes: &self.routes,
+        };
+        let (rules, modules) =
+            checker.rules_and_modules(&raw.rules, &raw.modules, &self.rules, &mut errors);
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
+            return Err(errors);
+        }
+        let mut combined = self.clone();
+        combined.source = format!(
+            "{}\n\n# --- aanvulling van de gemeente ---\n{text}",
+            self.source
+        );
+        combined.version = hex::encode(Sha256::digest(combined.source.as_bytes()))[..16].to_owned();
+        combined.rules.extend(rules);
+        combined.modules.extend(modules);
+        for entry in raw.glossary {
+            combined.glossary.retain(|g| g.term != entry.term);
+            combined.glossary.push(entry);
+        }
+        Ok(combined)
     }
 
     /// The policy that ships with Spil.
@@ -344,6 +434,46 @@ mod tests {
             );
         }
         assert_eq!(policy.version.len(), 16);
+    }
+
+    #[test]
+    fn a_municipality_adds_rules_and_terms_but_not_domains() {
+        let region = Policy::default_policy().unwrap_or_else(|e| panic!("{e:?}"));
+        let addition = "[[rules]]\nid = \"jonge-mantelzorger\"\nwhen = \"children >= 1 and score(basale_adl) <= 2\"\nlevel = \"midden\"\nroute = \"basishulp\"\ntext = \"Een kind zorgt mee.\"\n\n[[glossary]]\nterm = \"spoed\"\ndefinition = \"Binnen 48 uur contact.\"\n";
+        let local = region
+            .with_addition(addition)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(local.rules.len(), region.rules.len() + 1);
+        assert_ne!(local.version, region.version);
+        assert_eq!(
+            local.glossary.iter().filter(|g| g.term == "spoed").count(),
+            1
+        );
+        assert!(local
+            .glossary
+            .iter()
+            .any(|g| g.definition == "Binnen 48 uur contact."));
+
+        let errors = region
+            .with_addition("[[domains]]\nkey = \"x\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            errors
+                .first()
+                .is_some_and(|e| e.message.contains("domains")),
+            "{errors:?}"
+        );
+        let errors = region
+            .with_addition("[[rules]]\nid = \"onveilig\"\nwhen = \"safety == zorgen\"\nlevel = \"licht\"\nroute = \"basishulp\"\ntext = \"x\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            errors
+                .first()
+                .is_some_and(|e| e.line == 2 && e.message.contains("used twice")),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use spil_app::users::NewUserInput;
 use spil_app::App;
+use spil_domain::policy::{Policy, PolicyError};
 use spil_web::{Application, Settings};
 
 #[derive(Parser)]
@@ -41,6 +42,12 @@ enum Command {
         /// Do not mark cookies Secure (only for plain-HTTP set-ups that are not localhost).
         #[arg(long, env = "SPIL_INSECURE_COOKIES")]
         insecure_cookies: bool,
+        /// The region's policy file (default: the policy that ships with Spil).
+        #[arg(long, env = "SPIL_POLICY")]
+        policy: Option<std::path::PathBuf>,
+        /// A municipality's additions to the region's policy, as MUNICIPALITY_ID=FILE (repeatable).
+        #[arg(long = "policy-addition", value_name = "MUNICIPALITY=FILE")]
+        policy_additions: Vec<String>,
     },
     /// Fill a new database with a demo region, its accounts (password "demo"), the example
     /// household of seed 001 and synthetic households.
@@ -147,13 +154,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             listen,
             insecure_cookies,
+            policy,
+            policy_additions,
         } => {
             let settings = Settings {
                 database_url: db.database.clone(),
                 listen,
                 secure_cookies: !insecure_cookies,
             };
-            let application = Application::build(&settings).await?;
+            let policies = load_policies(policy.as_deref(), &policy_additions)?;
+            let application = Application::build(&settings, policies).await?;
             let addr = application.local_addr()?;
             tracing::info!(%addr, database = %redact(&db.database), "Spil is listening");
             println!("Spil draait op http://{addr}/");
@@ -258,6 +268,43 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(args) => bench::run(args).await,
     }
+}
+
+fn read_policy(
+    path: &std::path::Path,
+    parse: impl FnOnce(&str) -> Result<Policy, Vec<PolicyError>>,
+) -> anyhow::Result<Policy> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    parse(&text).map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}:{}: {}", path.display(), e.line, e.message))
+            .collect();
+        anyhow::anyhow!("invalid policy:\n{}", lines.join("\n"))
+    })
+}
+
+/// The region's policy (a file, or the default) and each municipality's additions.
+fn load_policies(
+    region: Option<&std::path::Path>,
+    additions: &[String],
+) -> anyhow::Result<spil_app::PolicySet> {
+    let mut set = spil_app::PolicySet::default_policy()?;
+    if let Some(path) = region {
+        set.region = std::sync::Arc::new(read_policy(path, Policy::parse)?);
+    }
+    for addition in additions {
+        let (municipality, path) = addition.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--policy-addition takes MUNICIPALITY_ID=FILE, not {addition}")
+        })?;
+        let local = read_policy(std::path::Path::new(path), |text| {
+            set.region.with_addition(text)
+        })?;
+        set.municipalities
+            .insert(municipality.to_owned(), std::sync::Arc::new(local));
+    }
+    Ok(set)
 }
 
 /// Never print a database password.

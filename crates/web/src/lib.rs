@@ -54,8 +54,11 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: &Settings) -> Result<Application, spil_app::AppError> {
-        let app = App::connect(&settings.database_url).await?;
+    pub async fn build(
+        settings: &Settings,
+        policies: spil_app::PolicySet,
+    ) -> Result<Application, spil_app::AppError> {
+        let app = App::connect_with(&settings.database_url, policies).await?;
         Self::with_app(app, settings).await
     }
 

@@ -12,8 +12,8 @@ use crate::AppState;
 /// The active regional policy: version, life domains, levels, routes, rules and glossary.
 #[utoipa::path(get, path = "/api/v1/policy", tag = "intake", security(("bearer" = [])),
     responses((status = 200, body = PolicyView), (status = 401, body = ErrorBody)))]
-pub async fn policy(State(state): State<AppState>, _user: ApiUser) -> Json<PolicyView> {
-    Json(state.app.policy_view())
+pub async fn policy(State(state): State<AppState>, ApiUser(session): ApiUser) -> Json<PolicyView> {
+    Json(state.app.policy_view(&session.actor))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -131,7 +131,9 @@ pub async fn page(
         .latest_triage(actor, &id)
         .await
         .map_err(context(&user, &id))?;
-    let policy = state.app.policy();
+    let policy = state
+        .app
+        .policy_for(actor.municipality_id.as_deref().unwrap_or_default());
     let saved = intake.as_ref().map(|i| &i.intake);
 
     let persons = household

@@ -58,8 +58,12 @@ pub async fn fresh_database() -> (String, Option<TempDir>) {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(spil_app::PolicySet::default_policy().unwrap_or_else(|e| panic!("{e}"))).await
+}
+
+pub async fn spawn_app_with(policies: spil_app::PolicySet) -> TestApp {
     let (url, dir) = fresh_database().await;
-    let app = App::connect(&url)
+    let app = App::connect_with(&url, policies)
         .await
         .unwrap_or_else(|e| panic!("connect {url}: {e}"));
     let seeded = app

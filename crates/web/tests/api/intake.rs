@@ -457,3 +457,50 @@ async fn the_deviation_report_counts_per_rule_and_team_and_withholds_small_numbe
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error["error"]["fields"]["from"], "date_invalid");
 }
+
+#[tokio::test]
+async fn a_municipalitys_additions_apply_to_its_households_only() {
+    let mut policies = spil_app::PolicySet::default_policy().unwrap_or_else(|e| panic!("{e}"));
+    let addition = "[[rules]]\nid = \"aalten-spoed-kinderen\"\nwhen = \"children >= 1 and urgency >= soon\"\nlevel = \"midden\"\nroute = \"basishulp\"\ntext = \"Aalten: snelle aanmelding met kinderen krijgt altijd basishulp.\"\n";
+    let local = policies
+        .region
+        .with_addition(addition)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    policies
+        .municipalities
+        .insert("gm0197".into(), std::sync::Arc::new(local));
+    let app = crate::helpers::spawn_app_with(policies).await;
+
+    let (anne, gert) = (app.token("anne").await, app.token("gert").await);
+    let (_, aalten) = app.get(&anne, "/api/v1/policy").await;
+    let (_, winterswijk) = app.get(&gert, "/api/v1/policy").await;
+    assert_ne!(aalten["version"], winterswijk["version"]);
+    assert!(aalten["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["id"] == "aalten-spoed-kinderen"));
+    assert!(!winterswijk["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["id"] == "aalten-spoed-kinderen"));
+
+    // The example household (Aalten, registered as 'soon', with children) gets the local rule.
+    let (_, proposal) = app
+        .post(
+            &anne,
+            &format!("/api/v1/households/{}/triage", app.example_household),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(proposal["policy_version"], aalten["version"]);
+    assert!(
+        proposal["reasons"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["rule"] == "aalten-spoed-kinderen"),
+        "{proposal}"
+    );
+}
