@@ -69,3 +69,15 @@ test('anne does the intake of the Hendriks family and sees a proposal with reaso
   await page.getByText(/afwijkend van het voorstel/).waitFor();
   await page.context().close();
 });
+
+test('the active policy is readable, with its rules, domains and glossary', async () => {
+  const page = await newPage(spil);
+  await signIn(page, spil.base, 'chris');
+  await page.getByRole('link', { name: 'Beleid' }).click();
+  await page.getByRole('heading', { name: 'Het beleid dat nu geldt' }).waitFor();
+  assert.ok(await page.getByRole('cell', { name: 'acuut-onveilig' }).isVisible());
+  assert.ok(await page.getByText('Financiën').first().isVisible());
+  assert.ok(await page.getByRole('term').filter({ hasText: 'spoed' }).isVisible());
+  await assertAccessible(page, 'policy page');
+  await page.context().close();
+});

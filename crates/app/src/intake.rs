@@ -820,6 +820,8 @@ pub struct NamedView {
 pub struct RuleView {
     pub id: String,
     pub text: String,
+    /// The condition, in the policy's rule language.
+    pub when: String,
     pub level: String,
     pub route: String,
 }
@@ -878,6 +880,7 @@ impl App {
                 .map(|r| RuleView {
                     id: r.id.clone(),
                     text: r.text.clone(),
+                    when: r.when.clone(),
                     level: p
                         .levels
                         .get(r.level)

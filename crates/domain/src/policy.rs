@@ -44,6 +44,8 @@ pub struct GlossaryEntry {
 pub struct Rule {
     pub id: String,
     pub text: String,
+    /// The condition as the policy adviser wrote it.
+    pub when: String,
     pub condition: Condition,
     /// Index into `levels` (lightest first).
     pub level: usize,
@@ -219,6 +221,7 @@ impl Checker<'_> {
                 rules_out.push(Rule {
                     id: r.id.get_ref().clone(),
                     text: r.text.clone(),
+                    when: r.when.get_ref().clone(),
                     condition,
                     level,
                     route,

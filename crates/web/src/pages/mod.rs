@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/huishoudens/{id}/voorstel", post(intake::propose))
         .route("/huishoudens/{id}/besluit", post(intake::decide))
         .route("/toegangscontrole", get(audit))
+        .route("/beleid", get(policy))
         .route("/static/spil.css", get(stylesheet))
         .route("/health", get(|| async { "ok" }))
 }
@@ -492,6 +493,52 @@ async fn audit(State(state): State<AppState>, user: WebUser) -> Result<Html<Stri
         })
         .collect();
     render(&AuditPage { layout, rows })
+}
+
+#[derive(Template)]
+#[template(path = "policy.html")]
+struct PolicyPage {
+    layout: Layout,
+    v: spil_app::intake::PolicyView,
+    /// (id, condition, level, route, text)
+    rules: Vec<(String, String, String, String, String)>,
+}
+
+/// The active policy, readable by everyone who works with it.
+async fn policy(State(state): State<AppState>, user: WebUser) -> Result<Html<String>, PageError> {
+    let p = (*state.app.policy_for(
+        user.session
+            .actor
+            .municipality_id
+            .as_deref()
+            .unwrap_or_default(),
+    ))
+    .clone();
+    let rules = p
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                r.when.clone(),
+                p.levels
+                    .get(r.level)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default(),
+                p.routes
+                    .get(r.route)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                r.text.clone(),
+            )
+        })
+        .collect();
+    let v = state.app.policy_view(&user.session.actor);
+    render(&PolicyPage {
+        layout: Layout::for_session(&user.session, "policy"),
+        rules,
+        v,
+    })
 }
 
 async fn stylesheet() -> impl IntoResponse {
