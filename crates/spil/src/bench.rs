@@ -139,7 +139,48 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         }
     })
     .await?;
-    for (name, result) in [("read", &reads), ("register", &writes)] {
+    let triages = measure(
+        "POST /api/v1/households/{id}/triage",
+        &client,
+        &base,
+        &token,
+        args.clients,
+        args.seconds,
+        {
+            let ids = ids.clone();
+            move |client, base, token, i| {
+                let id = ids[i % ids.len()].clone();
+                async move {
+                    let response = client
+                        .post(format!("{base}/api/v1/households/{id}/triage"))
+                        .bearer_auth(token)
+                        .send()
+                        .await?;
+                    anyhow::ensure!(
+                        response.status().is_success(),
+                        "status {}",
+                        response.status()
+                    );
+                    response.bytes().await?;
+                    Ok(())
+                }
+            }
+        },
+    )
+    .await?;
+    let engine = triage_in_process()?;
+    println!(
+        "triage in-process (pure engine, default policy): n={} p50={:.2}µs p99={:.2}µs max={:.2}µs",
+        engine.count,
+        engine.p50_ms * 1000.0,
+        engine.p99_ms * 1000.0,
+        engine.max_ms * 1000.0
+    );
+    for (name, result) in [
+        ("read", &reads),
+        ("register", &writes),
+        ("triage", &triages),
+    ] {
         println!(
             "{name:9} n={:7} throughput={:8.0}/s p50={:6.2}ms p90={:6.2}ms p99={:6.2}ms max={:6.2}ms",
             result.count, result.per_second, result.p50_ms, result.p90_ms, result.p99_ms, result.max_ms
@@ -147,6 +188,55 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The pure engine on the example family's facts and on varied ones: what one proposal costs.
+fn triage_in_process() -> anyhow::Result<Measured> {
+    use spil_domain::rules::Facts;
+    let policy =
+        spil_domain::policy::Policy::default_policy().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let domains: Vec<String> = policy.domains.iter().map(|d| d.key.clone()).collect();
+    let cases: Vec<Facts> = (0..1000u64)
+        .map(|i| Facts {
+            scores: domains
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| (i as usize + k) % 3 == 0)
+                .map(|(k, d)| {
+                    (
+                        d.clone(),
+                        vec![
+                            1 + ((i as usize + k) % 5) as u8,
+                            1 + ((i as usize * 7 + k) % 5) as u8,
+                        ],
+                    )
+                })
+                .collect(),
+            safety: (i % 4) as i64,
+            urgency: (i % 3) as i64,
+            network_size: (i % 4) as i64,
+            ages: vec![35, 43, 8, 6],
+        })
+        .collect();
+    let mut histogram = Histogram::<u64>::new_with_bounds(1, 1_000_000_000, 3)?;
+    let started = Instant::now();
+    for _ in 0..100 {
+        for facts in &cases {
+            let t = Instant::now();
+            let proposal = spil_domain::triage::propose(&policy, facts);
+            std::hint::black_box(&proposal);
+            histogram.record((t.elapsed().as_nanos() as u64).max(1))?;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    Ok(Measured {
+        count: histogram.len(),
+        per_second: histogram.len() as f64 / elapsed,
+        p50_ms: histogram.value_at_quantile(0.50) as f64 / 1e6,
+        p90_ms: histogram.value_at_quantile(0.90) as f64 / 1e6,
+        p99_ms: histogram.value_at_quantile(0.99) as f64 / 1e6,
+        max_ms: histogram.max() as f64 / 1e6,
+    })
 }
 
 async fn token(client: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
