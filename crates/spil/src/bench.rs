@@ -38,19 +38,25 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     let loader = App::connect(&loader_url(&url)).await?;
     let app = App::connect(&url).await?;
 
+    let existing = {
+        let mut conn = loader.store().reader().await?;
+        spil_store::residents::counts(&mut conn).await?.households as usize
+    };
+    let to_add = args.households.saturating_sub(existing);
     let loaded = Instant::now();
-    let bar = indicatif::ProgressBar::new(args.households as u64);
+    let bar = indicatif::ProgressBar::new(to_add as u64);
     loader
-        .seed_demo(args.households, &|n| {
+        .seed_demo(to_add, &|n| {
             if n % 1000 == 0 {
                 bar.set_position(n)
             }
         })
         .await?;
     bar.finish_and_clear();
+    loader.store().close().await;
+    let households = existing + to_add;
     eprintln!(
-        "loaded {} households in {:.1?}",
-        args.households,
+        "loaded {to_add} households (now {households}) in {:.1?}",
         loaded.elapsed()
     );
 
@@ -84,9 +90,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     anyhow::ensure!(!ids.is_empty(), "anne has no households to read");
 
     println!(
-        "database: {}  households: {}+  clients: {}",
+        "database: {}  households: {}  clients: {}",
         redact(&url),
-        args.households,
+        households,
         args.clients
     );
     let reads = measure(
@@ -201,7 +207,7 @@ fn triage_in_process() -> anyhow::Result<Measured> {
             scores: domains
                 .iter()
                 .enumerate()
-                .filter(|(k, _)| (i as usize + k) % 3 == 0)
+                .filter(|(k, _)| (i as usize + k).is_multiple_of(3))
                 .map(|(k, d)| {
                     (
                         d.clone(),
