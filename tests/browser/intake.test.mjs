@@ -67,6 +67,12 @@ test('anne does the intake of the Hendriks family and sees a proposal with reaso
   await page.getByLabel(/Waarom wijkt u af/).fill('De ouders willen eerst zelf met oma aan de slag.');
   await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
   await page.getByText(/afwijkend van het voorstel/).waitFor();
+
+  // The household page shows each person's scores over time.
+  await page.getByRole('link', { name: /Terug naar huishouden/ }).click();
+  await page.getByRole('img', { name: /Financiën: 2 op/ }).waitFor();
+  assert.ok(await page.getByRole('table', { name: 'Fenna Hendriks' }).isVisible());
+  await assertAccessible(page, 'household page with score trends');
   await page.context().close();
 });
 

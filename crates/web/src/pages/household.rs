@@ -45,6 +45,7 @@ struct TimelineRow {
 #[template(path = "household.html")]
 struct HouseholdPage {
     layout: Layout,
+    score_trends: Vec<(String, Vec<super::intake::Trend>)>,
     h: HouseholdView,
     title: String,
     access_note: String,
@@ -93,6 +94,24 @@ pub async fn page(
         Err(error) => return Err(PageError::App(error, ErrorContext::boxed(layout, id))),
     };
     let journal = state.app.household_journal(actor, &id).await?;
+    let assessments = match state.app.assessments(actor, &id).await {
+        Ok(list) => list,
+        Err(AppError::Conflict { .. }) => Vec::new(),
+        Err(other) => return Err(other.into()),
+    };
+    let policy = state
+        .app
+        .policy_for(&actor.municipality_id.clone().unwrap_or_default());
+    let mut trends = super::intake::trends_per_person(&policy, &assessments);
+    let score_trends: Vec<(String, Vec<super::intake::Trend>)> = h
+        .members
+        .iter()
+        .filter_map(|m| {
+            trends
+                .remove(&m.person_id)
+                .map(|t| (format!("{} {}", m.given_name, m.family_name), t))
+        })
+        .collect();
     if query.aangemeld.is_some() {
         layout.notice = Some("De aanmelding is opgeslagen.".into());
     } else if query.opgeslagen.is_some() {
@@ -127,6 +146,7 @@ pub async fn page(
         _ => Vec::new(),
     };
     let page = HouseholdPage {
+        score_trends,
         status_label: h
             .trajectory
             .as_ref()

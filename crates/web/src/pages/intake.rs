@@ -42,10 +42,58 @@ struct NetworkRow {
     help: String,
 }
 
-struct Trend {
-    domain: String,
-    svg: String,
-    change: String,
+pub struct Trend {
+    pub domain: String,
+    pub svg: String,
+    pub change: String,
+}
+
+/// Per person, per domain: the scores over time as a chart, and what changed since the
+/// previous assessment.
+pub fn trends_per_person(
+    policy: &spil_domain::policy::Policy,
+    assessments: &[AssessmentView],
+) -> HashMap<String, Vec<Trend>> {
+    let mut history: HashMap<&str, ScoreHistory> = HashMap::new();
+    for a in assessments.iter().rev() {
+        for (domain, score) in &a.scores {
+            history
+                .entry(a.person_id.as_str())
+                .or_default()
+                .entry(domain.as_str())
+                .or_default()
+                .push((dutch_date(&a.date), *score));
+        }
+    }
+    history
+        .into_iter()
+        .map(|(person, per_domain)| {
+            let trends = per_domain
+                .iter()
+                .map(|(domain, scores)| {
+                    let name = policy
+                        .domain(domain)
+                        .map_or_else(|| (*domain).to_owned(), |d| d.name.clone());
+                    let change = match scores.as_slice() {
+                        [.., (_, before), (_, now)] if now > before => {
+                            format!("beter: {before} → {now}")
+                        }
+                        [.., (_, before), (_, now)] if now < before => {
+                            format!("slechter: {before} → {now}")
+                        }
+                        [.., (_, _), (_, now)] => format!("gelijk: {now}"),
+                        _ => "eerste score".to_owned(),
+                    };
+                    Trend {
+                        svg: score_trend(&name, scores),
+                        domain: name,
+                        change,
+                    }
+                })
+                .collect();
+            (person.to_owned(), trends)
+        })
+        .collect()
 }
 
 struct ScoreForm {
@@ -171,18 +219,7 @@ pub async fn page(
         })
         .collect();
 
-    // Scores over time per person and domain, oldest first.
-    let mut history: HashMap<&str, ScoreHistory> = HashMap::new();
-    for a in assessments.iter().rev() {
-        for (domain, score) in &a.scores {
-            history
-                .entry(a.person_id.as_str())
-                .or_default()
-                .entry(domain.as_str())
-                .or_default()
-                .push((dutch_date(&a.date), *score));
-        }
-    }
+    let mut trends = trends_per_person(&policy, &assessments);
     let score_forms = household
         .members
         .iter()
@@ -198,34 +235,7 @@ pub async fn page(
                 })
                 .map(|d| (d.key.clone(), d.name.clone()))
                 .collect();
-            let trends = history
-                .get(m.person_id.as_str())
-                .map(|per_domain| {
-                    per_domain
-                        .iter()
-                        .map(|(domain, scores)| {
-                            let name = policy
-                                .domain(domain)
-                                .map_or_else(|| (*domain).to_owned(), |d| d.name.clone());
-                            let change = match scores.as_slice() {
-                                [.., (_, before), (_, now)] if now > before => {
-                                    format!("beter: {before} → {now}")
-                                }
-                                [.., (_, before), (_, now)] if now < before => {
-                                    format!("slechter: {before} → {now}")
-                                }
-                                [.., (_, _), (_, now)] => format!("gelijk: {now}"),
-                                _ => "eerste score".to_owned(),
-                            };
-                            Trend {
-                                svg: score_trend(&name, scores),
-                                domain: name,
-                                change,
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let trends = trends.remove(&m.person_id).unwrap_or_default();
             ScoreForm {
                 person_id: m.person_id.clone(),
                 name: m.given_name.clone(),
