@@ -153,10 +153,8 @@ impl App {
         .await?;
         let trajectory = match (head.trajectory_id, head.trajectory_status, head.opened_at) {
             (Some(id), Some(status), Some(opened_at)) => Some(TrajectoryView {
-                regisseur: head.regisseur_username.map(|username| UserRef {
-                    username,
-                    name: head.regisseur_name.unwrap_or_default(),
-                }),
+                regisseur: head.regisseur_username,
+                regisseur_name: head.regisseur_name,
                 team: team
                     .into_iter()
                     .map(|m| TeamMemberView {

@@ -191,12 +191,6 @@ pub struct RegistrationView {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct UserRef {
-    pub username: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TeamMemberView {
     pub username: String,
     pub name: String,
@@ -207,7 +201,10 @@ pub struct TeamMemberView {
 pub struct TrajectoryView {
     pub id: String,
     pub status: String,
-    pub regisseur: Option<UserRef>,
+    /// Username of the regisseur, as `PUT …/team` takes it; null while the household waits.
+    pub regisseur: Option<String>,
+    /// The regisseur's name, for display.
+    pub regisseur_name: Option<String>,
     pub team: Vec<TeamMemberView>,
     pub opened_at: chrono::DateTime<chrono::Utc>,
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,

@@ -164,7 +164,7 @@ pub async fn page(
             .unwrap_or_default(),
         needs_regisseur: current.is_some_and(|t| t.regisseur.is_none()),
         regisseur_value: current
-            .and_then(|t| t.regisseur.as_ref().map(|r| r.username.clone()))
+            .and_then(|t| t.regisseur.clone())
             .unwrap_or_else(|| user.session.actor.username.clone()),
         members_value: current
             .map(|t| {

@@ -35,7 +35,8 @@ async fn the_trajectory_moves_through_its_statuses_with_a_regisseur_and_every_st
         .put(&anne, &format!("{path}/team"), &json!({"regisseur": "anne", "members": [{"username": "dewi", "role": "jeugd_consulent"}]}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["trajectory"]["regisseur"]["username"], "anne");
+    assert_eq!(body["trajectory"]["regisseur"], "anne");
+    assert_eq!(body["trajectory"]["regisseur_name"], "Anne de Vries");
     let roles: Vec<(String, String)> = body["trajectory"]["team"]
         .as_array()
         .into_iter()
