@@ -102,26 +102,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         &token,
         args.clients,
         args.seconds,
-        {
-            let ids = ids.clone();
-            move |client, base, token, i| {
-                let id = ids[i % ids.len()].clone();
-                async move {
-                    let response = client
-                        .get(format!("{base}/api/v1/households/{id}"))
-                        .bearer_auth(token)
-                        .send()
-                        .await?;
-                    anyhow::ensure!(
-                        response.status().is_success(),
-                        "status {}",
-                        response.status()
-                    );
-                    response.bytes().await?;
-                    Ok(())
-                }
-            }
-        },
+        on_household(ids.clone(), reqwest::Method::GET, ""),
     )
     .await?;
     let writes = measure("POST /api/v1/registrations", &client, &base, &token, args.clients, args.seconds, |client, base, token, i| {
@@ -152,26 +133,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         &token,
         args.clients,
         args.seconds,
-        {
-            let ids = ids.clone();
-            move |client, base, token, i| {
-                let id = ids[i % ids.len()].clone();
-                async move {
-                    let response = client
-                        .post(format!("{base}/api/v1/households/{id}/triage"))
-                        .bearer_auth(token)
-                        .send()
-                        .await?;
-                    anyhow::ensure!(
-                        response.status().is_success(),
-                        "status {}",
-                        response.status()
-                    );
-                    response.bytes().await?;
-                    Ok(())
-                }
-            }
-        },
+        on_household(ids.clone(), reqwest::Method::POST, "/triage"),
     )
     .await?;
     let engine = triage_in_process()?;
@@ -194,6 +156,41 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// A call on one of the given households, round robin, that must succeed.
+fn on_household(
+    ids: Arc<Vec<String>>,
+    method: reqwest::Method,
+    suffix: &'static str,
+) -> impl Fn(
+    reqwest::Client,
+    String,
+    String,
+    usize,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send>>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    move |client, base, token, i| {
+        let url = format!("{base}/api/v1/households/{}{suffix}", ids[i % ids.len()]);
+        let method = method.clone();
+        Box::pin(async move {
+            let response = client
+                .request(method, url)
+                .bearer_auth(token)
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "status {}",
+                response.status()
+            );
+            response.bytes().await?;
+            Ok(())
+        })
+    }
 }
 
 /// The pure engine on the example family's facts and on varied ones: what one proposal costs.

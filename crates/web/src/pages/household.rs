@@ -231,7 +231,7 @@ pub async fn set_team(
     Path(id): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    user.check_form(&values)?;
     let members = values
         .get("members")
         .map(|text| {
@@ -266,7 +266,7 @@ pub async fn set_status(
     Path(id): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    user.check_form(&values)?;
     let input = StatusInput {
         status: values.get("status").cloned().unwrap_or_default(),
     };

@@ -336,7 +336,7 @@ pub async fn save(
     Path(id): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    user.check_form(&values)?;
     let persons = (0..spil_app::views::MAX_FORM_ROWS)
         .take_while(|i| values.contains_key(&format!("p{i}_person_id")))
         .map(|i| IntakePerson {
@@ -385,7 +385,7 @@ pub async fn add_scores(
     Path(id): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    user.check_form(&values)?;
     let mut scores = BTreeMap::new();
     for (name, value) in &values {
         if let (Some(domain), false) = (name.strip_prefix("s_"), value.is_empty()) {
@@ -419,7 +419,7 @@ pub async fn propose(
     Path(id): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    user.check_form(&values)?;
     state
         .app
         .triage(&user.session.actor, &id)
@@ -436,7 +436,7 @@ pub async fn decide(
     Path(id): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    user.check_form(&values)?;
     let reason = text(&values, "deviation_reason");
     let input = TriageDecisionInput {
         level: text(&values, "level"),

@@ -113,6 +113,14 @@ impl FromRequestParts<AppState> for WebUser {
 }
 
 impl WebUser {
+    /// `check_csrf` for a form read as name/value pairs.
+    pub fn check_form(
+        &self,
+        values: &std::collections::HashMap<String, String>,
+    ) -> Result<(), PageError> {
+        self.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))
+    }
+
     /// Every state-changing form carries the session's token; a mismatch is refused.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
         if constant_time_eq(submitted.as_bytes(), self.session.csrf_token.as_bytes()) {

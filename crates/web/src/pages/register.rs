@@ -322,7 +322,7 @@ pub async fn submit(
     user: WebUser,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    user.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    user.check_form(&values)?;
     let layout = Layout::for_session(&user.session, "register");
     let input = to_input(&values);
     let actor = &user.session.actor;
