@@ -72,6 +72,7 @@ test('anne does the intake of the Hendriks family and sees a proposal with reaso
   await page.getByRole('link', { name: /Terug naar huishouden/ }).click();
   await page.getByRole('img', { name: /Financiën: 2 op/ }).waitFor();
   assert.ok(await page.getByRole('table', { name: 'Fenna Hendriks' }).isVisible());
+  assert.ok(await page.getByRole('note', { name: 'Veiligheid' }).getByText('zorgen over de veiligheid').isVisible(), 'safety heads the page');
   await assertAccessible(page, 'household page with score trends');
   await page.context().close();
 });

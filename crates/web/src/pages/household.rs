@@ -45,6 +45,7 @@ struct TimelineRow {
 #[template(path = "household.html")]
 struct HouseholdPage {
     layout: Layout,
+    safety: Option<&'static str>,
     score_trends: Vec<(String, Vec<super::intake::Trend>)>,
     h: HouseholdView,
     title: String,
@@ -99,6 +100,19 @@ pub async fn page(
         Err(AppError::Conflict { .. }) => Vec::new(),
         Err(other) => return Err(other.into()),
     };
+    // Safety first: what the intake recorded about safety heads the page.
+    let safety = match state.app.intake(actor, &id).await {
+        Ok(Some(intake)) => match intake.intake.safety_level.as_str() {
+            "zorgen" => Some("Er zijn zorgen over de veiligheid in dit huishouden."),
+            "onveilig" => Some("Dit huishouden is onveilig. Veiligheid gaat voor; volg de Meldcode."),
+            "acuut_onveilig" => Some(
+                "Acuut onveilig. Veiligheid gaat voor alles: handel nu volgens de crisisroute en de Meldcode.",
+            ),
+            _ => None,
+        },
+        Ok(None) | Err(AppError::Conflict { .. }) => None,
+        Err(other) => return Err(other.into()),
+    };
     let policy = state
         .app
         .policy_for(&actor.municipality_id.clone().unwrap_or_default());
@@ -146,6 +160,7 @@ pub async fn page(
         _ => Vec::new(),
     };
     let page = HouseholdPage {
+        safety,
         score_trends,
         status_label: h
             .trajectory
