@@ -7,6 +7,7 @@
 pub mod access_log;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod demo;
 pub mod error;
 pub mod households;

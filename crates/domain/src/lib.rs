@@ -5,6 +5,7 @@
 //! hash chain) are plain functions, tested as tables of cases.
 
 pub mod access;
+pub mod contact;
 pub mod field;
 pub mod household;
 pub mod journal;

@@ -2,6 +2,7 @@
 //! the same route table that serves requests, so the two cannot drift apart.
 
 mod auth;
+mod contacts;
 mod households;
 mod intake;
 
@@ -28,6 +29,7 @@ use crate::AppState;
         (name = "registrations", description = "The central front door"),
         (name = "households", description = "Households, their trajectory and team"),
         (name = "intake", description = "Broad intake, life-domain scores and triage"),
+        (name = "contacts", description = "Contacts and basishulp time"),
         (name = "audit", description = "For the privacy officer"),
     )
 )]
@@ -64,6 +66,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(intake::triage))
         .routes(routes!(intake::decide))
         .routes(routes!(intake::deviations))
+        .routes(routes!(contacts::add, contacts::list))
+        .routes(routes!(contacts::basishulp))
         .routes(routes!(openapi_json))
 }
 

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod access;
+mod contacts;
 mod intake;
 mod journal;
 mod pages;

@@ -1,0 +1,260 @@
+//! Contacts with a household and basishulp time ("13–14 hours of support per resident").
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use spil_domain::access::{Action, Actor, Basis, Decision, Denial};
+use spil_domain::contact::{parse_minutes, ContactKind};
+use spil_domain::field::optional_text;
+use spil_domain::person::BirthDate;
+use spil_domain::{FieldError, FieldErrors};
+use spil_store::contacts::{self, Grouping};
+use spil_store::residents;
+use utoipa::ToSchema;
+
+use crate::journal::Entries;
+use crate::{new_id, now_micros, today, App, AppError, AppResult};
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    /// huisbezoek, telefonisch, kantoor, online, school, overleg or mdo.
+    #[serde(default)]
+    pub kind: String,
+    /// YYYY-MM-DD, not in the future.
+    #[serde(default)]
+    pub date: String,
+    /// 0 up to 1440.
+    #[serde(default)]
+    pub minutes: i64,
+    #[serde(default)]
+    pub participants: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+    /// Only the regisseur and the author read a sensitive note.
+    pub sensitive: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactView {
+    pub id: String,
+    pub kind: String,
+    pub date: String,
+    pub minutes: i64,
+    pub participants: Vec<String>,
+    /// Null when the note is sensitive and the caller is neither the regisseur nor its author.
+    pub note: Option<String>,
+    pub sensitive: bool,
+    pub author: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MinutesRow {
+    /// The team's name, the month (YYYY-MM) or the household id.
+    pub key: String,
+    pub minutes: i64,
+    pub hours: f64,
+    pub contacts: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BasishulpReport {
+    pub from: String,
+    pub to: String,
+    pub group_by: String,
+    pub rows: Vec<MinutesRow>,
+    pub total_minutes: i64,
+}
+
+impl App {
+    /// Record a contact and its minutes.
+    pub async fn add_contact(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &ContactInput,
+    ) -> AppResult<String> {
+        let mut errors = FieldErrors::new();
+        let kind = errors.check("kind", ContactKind::parse(&input.kind));
+        let date = errors.check(
+            "date",
+            BirthDate::parse(&input.date, today()).map(|d| d.date()),
+        );
+        let minutes = errors.check("minutes", parse_minutes(input.minutes));
+        if input.participants.len() > 20 {
+            errors.add("participants", FieldError::TooLong { max: 20 });
+        }
+        for (i, p) in input.participants.iter().enumerate() {
+            errors.check(format!("participants[{i}]"), optional_text(Some(p), 120));
+        }
+        let note = errors.check("note", optional_text(Some(&input.note), 4000));
+        errors.into_result()?;
+        let (Some(kind), Some(date), Some(minutes), Some(note)) = (kind, date, minutes, note)
+        else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+        let sensitive = input.sensitive.unwrap_or(false);
+        let participants = serde_json::to_string(&input.participants)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let id = new_id();
+
+        let tx = self.store().begin().await?;
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::Write)
+            .await?;
+        let household = residents::household(&mut tx, household_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        contacts::insert(
+            &mut tx,
+            &contacts::NewContact {
+                id: &id,
+                household_id,
+                team_id: &household.intake_team_id,
+                kind: kind.key(),
+                date: &date.format("%Y-%m-%d").to_string(),
+                minutes,
+                participants: &participants,
+                note: note.as_deref().unwrap_or_default(),
+                sensitive,
+                author_id: &actor.user_id,
+                created_at: now_micros(),
+            },
+        )
+        .await?;
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        // The note itself stays out of the journal: a sensitive note must not leak through the timeline.
+        journal.add(
+            "contact.added",
+            format!("Contact: {} op {}, {minutes} minuten", kind.label().to_lowercase(), date.format("%d-%m-%Y")),
+            serde_json::json!({ "contact_id": id, "kind": kind.key(), "minutes": minutes, "sensitive": sensitive }),
+        );
+        journal.write(&mut tx).await?;
+        spil_store::commit(tx).await?;
+        Ok(id)
+    }
+
+    /// A household's contacts, newest first; sensitive notes only for the regisseur and the author.
+    pub async fn contacts(&self, actor: &Actor, household_id: &str) -> AppResult<Vec<ContactView>> {
+        let mut conn = self.store().reader().await?;
+        let basis = match self
+            .decision(&mut conn, actor, household_id, Action::Read)
+            .await?
+        {
+            Decision::Allow(basis) => basis,
+            Decision::Deny(denial) => {
+                drop(conn);
+                return Err(self.refuse(actor, household_id, Action::Read, denial).await);
+            }
+        };
+        let rows = contacts::for_household(&mut conn, household_id).await?;
+        drop(conn);
+        self.log_access(crate::households::read_entry(
+            actor,
+            household_id,
+            "read_contacts",
+        ))
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let sensitive = r.sensitive == 1;
+                let may_read_note =
+                    !sensitive || basis == Basis::Regisseur || r.author_id == actor.user_id;
+                ContactView {
+                    id: r.id,
+                    kind: r.kind,
+                    date: r.contact_date,
+                    minutes: r.minutes,
+                    participants: serde_json::from_str(&r.participants).unwrap_or_default(),
+                    note: may_read_note.then_some(r.note),
+                    sensitive,
+                    author: r.author,
+                }
+            })
+            .collect())
+    }
+
+    /// Basishulp minutes in a period per team, per month, or (for a coordinator, own team only)
+    /// per household.
+    pub async fn basishulp_report(
+        &self,
+        actor: &Actor,
+        from: &str,
+        to: &str,
+        group_by: &str,
+    ) -> AppResult<BasishulpReport> {
+        if actor.municipality_id.is_none() || actor.role == spil_domain::org::Role::Admin {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
+        }
+        let mut errors = FieldErrors::new();
+        let parse = |raw: &str| {
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)
+        };
+        let from_date = errors.check("from", parse(from));
+        let to_date = errors.check(
+            "to",
+            if to.is_empty() {
+                Ok(today())
+            } else {
+                parse(to)
+            },
+        );
+        let grouping = match group_by {
+            "" | "team" => Some(Grouping::Team),
+            "month" => Some(Grouping::Month),
+            "household" => Some(Grouping::Household),
+            _ => {
+                errors.add(
+                    "group_by",
+                    FieldError::Unknown {
+                        allowed: "team month household",
+                    },
+                );
+                None
+            }
+        };
+        errors.into_result()?;
+        let (Some(from_date), Some(to_date), Some(grouping)) = (from_date, to_date, grouping)
+        else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+        // Per household is about identifiable households: only a coordinator, for their own team.
+        let only_team = match grouping {
+            Grouping::Household if actor.role == spil_domain::org::Role::Coordinator => {
+                actor.team_id.as_deref()
+            }
+            Grouping::Household => return Err(AppError::Forbidden(Denial::NotRegisseur)),
+            _ => None,
+        };
+        let mut conn = self.store().reader().await?;
+        let rows = contacts::minutes_by(
+            &mut conn,
+            grouping,
+            &from_date.to_string(),
+            &to_date.to_string(),
+            only_team,
+        )
+        .await?;
+        let total_minutes = rows.iter().map(|(_, m, _)| m).sum();
+        Ok(BasishulpReport {
+            from: from_date.to_string(),
+            to: to_date.to_string(),
+            group_by: match grouping {
+                Grouping::Team => "team",
+                Grouping::Month => "month",
+                Grouping::Household => "household",
+            }
+            .to_owned(),
+            rows: rows
+                .into_iter()
+                .map(|(key, minutes, contacts)| MinutesRow {
+                    key,
+                    minutes,
+                    hours: (minutes as f64 / 60.0 * 10.0).round() / 10.0,
+                    contacts,
+                })
+                .collect(),
+            total_minutes,
+        })
+    }
+}

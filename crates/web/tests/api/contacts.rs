@@ -1,0 +1,156 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn contacts_are_recorded_and_summed_as_basishulp_time() {
+    let app = spawn_app().await;
+    let (anne, dewi, chris) = (
+        app.token("anne").await,
+        app.token("dewi").await,
+        app.token("chris").await,
+    );
+    let path = format!("/api/v1/households/{}/contacts", app.example_household);
+    let contacts = [
+        (
+            &anne,
+            "huisbezoek",
+            "2026-10-30",
+            90,
+            "Keukentafelgesprek, aangekondigd wie er komt",
+            false,
+        ),
+        (
+            &anne,
+            "telefonisch",
+            "2026-11-02",
+            15,
+            "Ingrid belt over een aanmaning",
+            false,
+        ),
+        (
+            &dewi,
+            "kantoor",
+            "2026-11-03",
+            60,
+            "Schuldenoverzicht gemaakt",
+            false,
+        ),
+        (
+            &anne,
+            "overleg",
+            "2026-11-04",
+            45,
+            "Overleg met Veilig Thuis over signalen",
+            true,
+        ),
+    ];
+    for (token, kind, date, minutes, note, sensitive) in contacts {
+        let (status, body) = app
+            .post(token, &path, &json!({"kind": kind, "date": date, "minutes": minutes, "participants": ["Ingrid"], "note": note, "sensitive": sensitive}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    // The sensitive note: the regisseur (its author) reads it, the other team member does not.
+    let (_, for_anne) = app.get(&anne, &path).await;
+    let (_, for_dewi) = app.get(&dewi, &path).await;
+    assert_eq!(
+        for_anne[0]["note"],
+        "Overleg met Veilig Thuis over signalen"
+    );
+    assert_eq!(for_dewi[0]["sensitive"], true);
+    assert!(for_dewi[0]["note"].is_null(), "{}", for_dewi[0]);
+    assert_eq!(for_dewi[1]["note"], "Schuldenoverzicht gemaakt");
+    // Nor does the timeline give it away.
+    let (_, journal) = app
+        .get(
+            &dewi,
+            &format!("/api/v1/households/{}/journal", app.example_household),
+        )
+        .await;
+    assert!(!journal.to_string().contains("Veilig Thuis over signalen"));
+
+    let report = |group: &str| {
+        format!("/api/v1/reports/basishulp?from=2026-10-01&to=2026-11-30&group_by={group}")
+    };
+    let (status, by_team) = app.get(&chris, &report("team")).await;
+    assert_eq!(status, StatusCode::OK, "{by_team}");
+    assert_eq!(by_team["total_minutes"], 210);
+    assert_eq!(by_team["rows"][0]["key"], "Sociaal team Aalten-Noord");
+    assert_eq!(by_team["rows"][0]["hours"], 3.5);
+    let (_, by_month) = app.get(&chris, &report("month")).await;
+    let months: Vec<(String, i64)> = by_month["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap_or_default().to_owned(),
+                r["minutes"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [("2026-10".to_owned(), 90), ("2026-11".to_owned(), 120)]
+    );
+    let (status, by_household) = app.get(&chris, &report("household")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        by_household["rows"][0]["key"],
+        app.example_household.as_str()
+    );
+    // Per household only for a coordinator.
+    assert_eq!(
+        app.get(&anne, &report("household")).await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn bad_contacts_are_refused_and_write_nothing() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/contacts", app.example_household);
+    let before = app.counts().await;
+    let cases = [
+        (
+            json!({"kind": "huisbezoek", "date": "2026-11-01", "minutes": -10}),
+            "minutes",
+            "not_allowed",
+        ),
+        (
+            json!({"kind": "huisbezoek", "date": "2026-11-01", "minutes": 1441}),
+            "minutes",
+            "not_allowed",
+        ),
+        (
+            json!({"kind": "brief", "date": "2026-11-01", "minutes": 10}),
+            "kind",
+            "unknown_value",
+        ),
+        (
+            json!({"kind": "online", "date": "2999-11-01", "minutes": 10}),
+            "date",
+            "date_in_future",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let (status, error) = app.post(&anne, &path, &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(error["error"]["fields"][field], code, "{body}: {error}");
+    }
+    assert_eq!(app.counts().await, before);
+    let bram = app.token("bram").await;
+    let (status, _) = app
+        .post(
+            &bram,
+            &path,
+            &json!({"kind": "online", "date": "2026-11-01", "minutes": 10}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&bram, &path).await.0, StatusCode::FORBIDDEN);
+}
