@@ -286,6 +286,63 @@ fn parse(input: &RegistrationInput, now: DateTime<Utc>) -> Result<Registration, 
 }
 
 impl App {
+    /// Feedback for the referrer of a registration: received, contact made, closed — status
+    /// only, and only when the household agreed and an outside party referred.
+    pub async fn referrer_feedback(
+        &self,
+        actor: &Actor,
+        registration_id: &str,
+    ) -> AppResult<Vec<FeedbackEvent>> {
+        let facts = {
+            let mut conn = self.store().reader().await?;
+            residents::feedback_facts(&mut conn, registration_id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        };
+        let mut conn = self.store().reader().await?;
+        if let spil_domain::access::Decision::Deny(denial) = self
+            .decision(&mut conn, actor, &facts.household_id, Action::Read)
+            .await?
+        {
+            drop(conn);
+            return Err(self
+                .refuse(actor, &facts.household_id, Action::Read, denial)
+                .await);
+        }
+        drop(conn);
+        self.log_access(crate::households::read_entry(
+            actor,
+            &facts.household_id,
+            "read_referrer_feedback",
+        ))
+        .await?;
+        let external = Route::parse(&facts.route).is_ok_and(Route::has_external_referrer);
+        if facts.feedback_consent != 1 || !external {
+            return Ok(Vec::new());
+        }
+        let mut events = vec![FeedbackEvent {
+            event: "received".into(),
+            at: crate::micros_to_datetime(facts.received_at),
+        }];
+        if let Some(at) = facts
+            .first_contact
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+        {
+            events.push(FeedbackEvent {
+                event: "contact_made".into(),
+                at: at.and_utc(),
+            });
+        }
+        if let Some(closed) = facts.closed_at {
+            events.push(FeedbackEvent {
+                event: "closed".into(),
+                at: crate::micros_to_datetime(closed),
+            });
+        }
+        Ok(events)
+    }
+
     /// A known person may join a new household only when the professional may see one of the
     /// households the person lives in now; returns the person's given name.
     async fn linkable_person(
@@ -550,6 +607,7 @@ impl App {
                 received_at: registration.received_at,
                 registered_by: &actor.user_id,
                 created_at: now_us,
+                feedback_consent: input.feedback_consent.unwrap_or(false),
             },
         )
         .await?;
@@ -572,6 +630,7 @@ impl App {
                 "registration_id": registration_id,
                 "route": registration.route.key(),
                 "urgency": registration.urgency.key(),
+                "feedback_consent": input.feedback_consent.unwrap_or(false),
             }),
         );
         journal.write(&mut tx).await?;

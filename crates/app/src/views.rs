@@ -26,6 +26,8 @@ pub struct RegistrationInput {
     pub urgency: Option<String>,
     /// When it came in: RFC 3339 or YYYY-MM-DD; default now.
     pub received_at: Option<String>,
+    /// The household agreed that the referrer gets feedback (received, contact made, closed).
+    pub feedback_consent: Option<bool>,
     /// Attach to this existing household …
     pub household_id: Option<String>,
     /// … or create this new one.
@@ -261,4 +263,12 @@ pub struct AccessLogView {
     pub outcome: String,
     pub basis: String,
     pub reason: Option<String>,
+}
+
+/// One step of a referral, as the referrer may hear it: a status and a date, nothing more.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeedbackEvent {
+    /// received, contact_made or closed.
+    pub event: String,
+    pub at: chrono::DateTime<chrono::Utc>,
 }

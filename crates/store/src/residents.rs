@@ -111,12 +111,14 @@ pub struct NewRegistration<'a> {
     pub received_at: i64,
     pub registered_by: &'a str,
     pub created_at: i64,
+    pub feedback_consent: bool,
 }
 
 pub async fn insert_registration(conn: &mut Conn, r: &NewRegistration<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO registrations (id, household_id, trajectory_id, route, referrer_name, referrer_organisation, referrer_contact, \
-         question, urgency, received_at, registered_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         question, urgency, received_at, registered_by, created_at, feedback_consent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(r.id)
     .bind(r.household_id)
@@ -130,6 +132,7 @@ pub async fn insert_registration(conn: &mut Conn, r: &NewRegistration<'_>) -> Re
     .bind(r.received_at)
     .bind(r.registered_by)
     .bind(r.created_at)
+    .bind(i64::from(r.feedback_consent))
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
@@ -446,4 +449,31 @@ pub async fn file_head(
         .bind(now)
         .fetch_optional(conn)
         .await?)
+}
+
+/// What feedback to a referrer is made of: the registration, the first contact after it, and
+/// how its trajectory ended.
+#[derive(Debug, Clone, FromRow)]
+pub struct FeedbackFacts {
+    pub household_id: String,
+    pub route: String,
+    pub feedback_consent: i64,
+    pub received_at: i64,
+    pub first_contact: Option<String>,
+    pub closed_at: Option<i64>,
+}
+
+pub async fn feedback_facts(
+    conn: &mut Conn,
+    registration_id: &str,
+) -> Result<Option<FeedbackFacts>> {
+    Ok(sqlx::query_as(
+        "SELECT r.household_id, r.route, r.feedback_consent, r.received_at, \
+                (SELECT MIN(c.contact_date) FROM contacts c WHERE c.household_id = r.household_id AND c.created_at >= r.created_at) AS first_contact, \
+                t.closed_at \
+         FROM registrations r JOIN trajectories t ON t.id = r.trajectory_id WHERE r.id = $1",
+    )
+    .bind(registration_id)
+    .fetch_optional(conn)
+    .await?)
 }

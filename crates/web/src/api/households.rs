@@ -168,3 +168,17 @@ pub async fn access_review(
 ) -> Result<Json<Vec<AccessLogView>>, ApiError> {
     Ok(Json(state.app.access_review(&session.actor).await?))
 }
+
+/// Feedback for the referrer: received, contact made, closed — only with the household's consent.
+#[utoipa::path(get, path = "/api/v1/registrations/{id}/feedback", tag = "registrations", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = [FeedbackEvent]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<FeedbackEvent>>, ApiError> {
+    Ok(Json(
+        state.app.referrer_feedback(&session.actor, &id).await?,
+    ))
+}

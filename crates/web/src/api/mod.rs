@@ -52,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::create_token))
         .routes(routes!(households::register))
         .routes(routes!(households::duplicates))
+        .routes(routes!(households::feedback))
         .routes(routes!(households::list))
         .routes(routes!(households::get))
         .routes(routes!(households::set_team))

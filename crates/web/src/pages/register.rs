@@ -41,6 +41,7 @@ struct RegisterPage {
     referrer_fields: Vec<FieldView>,
     address_fields: Vec<FieldView>,
     members: Vec<MemberRows>,
+    feedback_consent: bool,
 }
 
 fn options<T: Copy>(
@@ -217,6 +218,7 @@ fn build_page(
         referrer_fields,
         address_fields,
         members,
+        feedback_consent: values.get("feedback_consent").is_some_and(|v| v == "1"),
     }
 }
 
@@ -271,6 +273,7 @@ fn to_input(values: &HashMap<String, String>) -> RegistrationInput {
         contact: optional(values, "referrer_contact"),
     };
     RegistrationInput {
+        feedback_consent: Some(values.get("feedback_consent").is_some_and(|v| v == "1")),
         route: value(values, "route"),
         referrer: Some(referrer),
         question: value(values, "question"),

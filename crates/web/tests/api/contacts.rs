@@ -154,3 +154,83 @@ async fn bad_contacts_are_refused_and_write_nothing() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&bram, &path).await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_referrer_gets_status_feedback_only_with_consent() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let mut with_consent = crate::helpers::family("Pietersen", None);
+    with_consent["feedback_consent"] = json!(true);
+    let (_, created) = app
+        .post(&anne, "/api/v1/registrations", &with_consent)
+        .await;
+    let (household, registration) = (
+        created["household_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        created["registration_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    );
+    let (without, _) = app.register_family(&anne, "Jansen", None).await;
+    let feedback = |id: &str| format!("/api/v1/registrations/{id}/feedback");
+
+    let (status, events) = app.get(&anne, &feedback(&registration)).await;
+    assert_eq!(status, StatusCode::OK);
+    let names = |events: &serde_json::Value| -> Vec<String> {
+        events
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["event"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(names(&events), ["received"]);
+
+    // A contact, then closing: the referrer hears that, and nothing more.
+    app.put(
+        &anne,
+        &format!("/api/v1/households/{household}/team"),
+        &json!({"regisseur": "anne", "members": []}),
+    )
+    .await;
+    let (status, _) = app
+        .post(&anne, &format!("/api/v1/households/{household}/contacts"), &json!({"kind": "huisbezoek", "date": crate::helpers::today(), "minutes": 60, "note": "Geheim"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    app.put(
+        &anne,
+        &format!("/api/v1/households/{household}/status"),
+        &json!({"status": "closed"}),
+    )
+    .await;
+    let (_, events) = app.get(&anne, &feedback(&registration)).await;
+    assert_eq!(names(&events), ["received", "contact_made", "closed"]);
+    assert!(!events.to_string().contains("Geheim"));
+    for event in events.as_array().into_iter().flatten() {
+        assert_eq!(
+            event.as_object().map(|o| o.len()),
+            Some(2),
+            "status and time only: {event}"
+        );
+    }
+
+    // Without consent there is nothing to tell.
+    let (_, no_consent) = app
+        .get(&anne, &format!("/api/v1/households/{without}"))
+        .await;
+    let other_registration = no_consent["registrations"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (_, events) = app.get(&anne, &feedback(&other_registration)).await;
+    assert_eq!(events, json!([]));
+    // Someone outside the team cannot read it.
+    let bram = app.token("bram").await;
+    assert_eq!(
+        app.get(&bram, &feedback(&other_registration)).await.0,
+        StatusCode::FORBIDDEN
+    );
+}

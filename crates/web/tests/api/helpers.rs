@@ -217,3 +217,7 @@ pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"))
 }
+
+pub fn today() -> String {
+    spil_app::today().format("%Y-%m-%d").to_string()
+}
