@@ -531,6 +531,11 @@ pub(crate) fn read_entry(actor: &Actor, household_id: &str, what: &str) -> Acces
     access_entry(actor, Some(household_id), what, "allowed", "team", None)
 }
 
+/// The log entry of a list of one's own households.
+pub(crate) fn list_entry(actor: &Actor, what: &str) -> Access {
+    access_entry(actor, None, what, "allowed", "own_households", None)
+}
+
 /// An access-log entry by `actor`.
 fn access_entry(
     actor: &Actor,

@@ -16,6 +16,7 @@ pub mod journal;
 pub mod registration;
 pub mod users;
 pub mod views;
+pub mod worklist;
 
 use spil_store::Store;
 

@@ -16,5 +16,6 @@ pub mod registration;
 pub mod rules;
 pub mod trajectory;
 pub mod triage;
+pub mod waakvlam;
 
 pub use field::{FieldError, FieldErrors};

@@ -16,6 +16,7 @@ pub mod org;
 pub mod residents;
 pub mod sessions;
 pub mod trajectories;
+pub mod waakvlam;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -69,3 +69,29 @@ pub async fn basishulp(
             .await?,
     ))
 }
+
+/// Keep-alive contact for the open trajectory: an interval and an end date.
+#[utoipa::path(put, path = "/api/v1/households/{id}/waakvlam", tag = "contacts", params(("id" = String, Path)),
+    request_body = spil_app::worklist::WaakvlamInput, security(("bearer" = [])),
+    responses((status = 200, body = ContactCreated), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn waakvlam(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<spil_app::worklist::WaakvlamInput>,
+) -> Result<Json<ContactCreated>, ApiError> {
+    state.app.set_waakvlam(&session.actor, &id, &input).await?;
+    Ok(Json(ContactCreated { id }))
+}
+
+/// The caller's worklist: keep-alive contacts due this week or overdue (evaluations and plans
+/// not agreed follow with the household plan).
+#[utoipa::path(get, path = "/api/v1/worklist", tag = "contacts", security(("bearer" = [])),
+    responses((status = 200, body = spil_app::worklist::Worklist), (status = 403, body = ErrorBody)))]
+pub async fn worklist(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<spil_app::worklist::Worklist>, ApiError> {
+    Ok(Json(state.app.worklist(&session.actor).await?))
+}

@@ -69,6 +69,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(intake::deviations))
         .routes(routes!(contacts::add, contacts::list))
         .routes(routes!(contacts::basishulp))
+        .routes(routes!(contacts::waakvlam))
+        .routes(routes!(contacts::worklist))
         .routes(routes!(openapi_json))
 }
 

@@ -234,3 +234,69 @@ async fn the_referrer_gets_status_feedback_only_with_consent() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn waakvlam_puts_households_on_the_worklist_until_the_trajectory_closes() {
+    let app = spawn_app().await;
+    let (anne, dewi) = (app.token("anne").await, app.token("dewi").await);
+    let h = &app.example_household;
+    let path = format!("/api/v1/households/{h}/waakvlam");
+    let until = (spil_app::today() + chrono::Duration::days(120))
+        .format("%Y-%m-%d")
+        .to_string();
+    let before = app.counts().await;
+    for (body, field) in [
+        (json!({"interval_days": 0, "until": until}), "interval_days"),
+        (
+            json!({"interval_days": 400, "until": until}),
+            "interval_days",
+        ),
+        (json!({"interval_days": 14, "until": "2020-01-01"}), "until"),
+        (json!({"interval_days": 14, "until": "morgen"}), "until"),
+    ] {
+        let (status, error) = app.put(&anne, &path, &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(error["error"]["fields"][field].is_string(), "{error}");
+    }
+    assert_eq!(app.counts().await, before);
+    assert_eq!(
+        app.put(&dewi, &path, &json!({"interval_days": 3, "until": until}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+
+    let (status, _) = app
+        .put(&anne, &path, &json!({"interval_days": 3, "until": until}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let in_three_days = (spil_app::today() + chrono::Duration::days(3))
+        .format("%Y-%m-%d")
+        .to_string();
+    for token in [&anne, &dewi] {
+        let (_, worklist) = app.get(token, "/api/v1/worklist").await;
+        assert_eq!(
+            worklist["waakvlam_due"][0]["household_id"],
+            h.as_str(),
+            "{worklist}"
+        );
+        assert_eq!(
+            worklist["waakvlam_due"][0]["due_on"],
+            in_three_days.as_str()
+        );
+        assert_eq!(worklist["waakvlam_due"][0]["overdue"], false);
+    }
+    let bram = app.token("bram").await;
+    let (_, for_bram) = app.get(&bram, "/api/v1/worklist").await;
+    assert_eq!(for_bram["waakvlam_due"], json!([]));
+
+    // Closing the trajectory ends it.
+    app.put(
+        &anne,
+        &format!("/api/v1/households/{h}/status"),
+        &json!({"status": "closed"}),
+    )
+    .await;
+    let (_, worklist) = app.get(&anne, "/api/v1/worklist").await;
+    assert_eq!(worklist["waakvlam_due"], json!([]));
+}

@@ -1,0 +1,151 @@
+//! Keep-alive contact and the worklist: who is due, and who is overdue.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use spil_domain::access::{Action, Actor, Denial};
+use spil_domain::waakvlam::{due_this_week, next_due};
+use spil_domain::{FieldError, FieldErrors};
+use spil_store::{trajectories, waakvlam};
+use utoipa::ToSchema;
+
+use crate::journal::Entries;
+use crate::{now_micros, today, App, AppError, AppResult};
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaakvlamInput {
+    /// Days between contacts: 1 to 365.
+    #[serde(default)]
+    pub interval_days: i64,
+    /// Last day of keep-alive contact, YYYY-MM-DD, today or later.
+    #[serde(default)]
+    pub until: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WaakvlamDue {
+    pub household_id: String,
+    pub address: String,
+    pub due_on: String,
+    pub overdue: bool,
+}
+
+/// What the caller should do soon.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Worklist {
+    /// Goal evaluations due this week or overdue (filled once household plans exist).
+    pub evaluations_due: Vec<serde_json::Value>,
+    /// Keep-alive contacts due this week or overdue, most urgent first.
+    pub waakvlam_due: Vec<WaakvlamDue>,
+    /// Plans not agreed by the household yet (filled once household plans exist).
+    pub plans_not_agreed: Vec<serde_json::Value>,
+}
+
+impl App {
+    /// Set (or change) keep-alive contact for the open trajectory; a contact restarts the interval.
+    pub async fn set_waakvlam(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &WaakvlamInput,
+    ) -> AppResult<()> {
+        let today = today();
+        let mut errors = FieldErrors::new();
+        if !(1..=365).contains(&input.interval_days) {
+            errors.add("interval_days", FieldError::NotAllowed);
+        }
+        let until = match NaiveDate::parse_from_str(input.until.trim(), "%Y-%m-%d") {
+            Ok(d) if d < today => {
+                errors.add("until", FieldError::NotAllowed);
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.add(
+                    "until",
+                    if input.until.trim().is_empty() {
+                        FieldError::Required
+                    } else {
+                        FieldError::DateInvalid
+                    },
+                );
+                None
+            }
+        };
+        errors.into_result()?;
+        let Some(until) = until else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+        let tx = self.store().begin().await?;
+        // Steering the trajectory is for its regisseur and coordinator.
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::ChangeStatus)
+            .await?;
+        let trajectory = trajectories::open(&mut tx, household_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::conflict(
+                    "no_open_trajectory",
+                    "Dit huishouden heeft geen open traject.",
+                )
+            })?;
+        waakvlam::set(
+            &mut tx,
+            &trajectory.id,
+            household_id,
+            input.interval_days,
+            &today.to_string(),
+            &until.to_string(),
+            &actor.user_id,
+            now_micros(),
+        )
+        .await?;
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        journal.add(
+            "waakvlam.set",
+            format!("Waakvlamcontact: elke {} dagen, tot {}", input.interval_days, until.format("%d-%m-%Y")),
+            serde_json::json!({ "trajectory_id": trajectory.id, "interval_days": input.interval_days, "until": until.to_string() }),
+        );
+        journal.write(&mut tx).await?;
+        spil_store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// The caller's worklist.
+    pub async fn worklist(&self, actor: &Actor) -> AppResult<Worklist> {
+        if !actor.role.works_with_households() {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
+        }
+        let today = today();
+        let mut conn = self.store().reader().await?;
+        let rows = waakvlam::for_user(&mut conn, &actor.user_id).await?;
+        drop(conn);
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let mut due: Vec<WaakvlamDue> = rows
+            .into_iter()
+            .filter_map(|r| {
+                let next = next_due(
+                    date(&r.starts_on)?,
+                    r.last_contact.as_deref().and_then(date),
+                    r.interval_days,
+                    date(&r.until)?,
+                    today,
+                )?;
+                due_this_week(next, today).then(|| WaakvlamDue {
+                    address: format!("{} {}, {}", r.street, r.house_number, r.city),
+                    household_id: r.household_id,
+                    due_on: next.due_on.to_string(),
+                    overdue: next.overdue,
+                })
+            })
+            .collect();
+        due.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+        self.log_access(crate::households::list_entry(actor, "read_worklist"))
+            .await?;
+        Ok(Worklist {
+            evaluations_due: Vec::new(),
+            waakvlam_due: due,
+            plans_not_agreed: Vec::new(),
+        })
+    }
+}
