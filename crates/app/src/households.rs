@@ -556,7 +556,7 @@ fn access_entry(
     }
 }
 
-fn no_open_trajectory() -> AppError {
+pub(crate) fn no_open_trajectory() -> AppError {
     AppError::conflict(
         "no_open_trajectory",
         "Dit huishouden heeft geen open traject.",

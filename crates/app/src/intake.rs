@@ -222,12 +222,7 @@ impl App {
         let members = residents::members(&mut conn, household_id).await?;
         let trajectory = trajectories::open(&mut conn, household_id)
             .await?
-            .ok_or_else(|| {
-                AppError::conflict(
-                    "no_open_trajectory",
-                    "Dit huishouden heeft geen open traject.",
-                )
-            })?;
+            .ok_or_else(crate::households::no_open_trajectory)?;
         let municipality = residents::household(&mut conn, household_id)
             .await?
             .ok_or(AppError::NotFound)?

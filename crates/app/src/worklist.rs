@@ -83,12 +83,7 @@ impl App {
             .await?;
         let trajectory = trajectories::open(&mut tx, household_id)
             .await?
-            .ok_or_else(|| {
-                AppError::conflict(
-                    "no_open_trajectory",
-                    "Dit huishouden heeft geen open traject.",
-                )
-            })?;
+            .ok_or_else(crate::households::no_open_trajectory)?;
         waakvlam::set(
             &mut tx,
             &trajectory.id,
