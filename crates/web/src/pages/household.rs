@@ -267,11 +267,11 @@ pub async fn set_team(
         regisseur: values.get("regisseur").cloned().unwrap_or_default(),
         members,
     };
-    with_context(
-        &user,
-        &id,
-        state.app.set_team(&user.session.actor, &id, &input).await,
-    )?;
+    state
+        .app
+        .set_team(&user.session.actor, &id, &input)
+        .await
+        .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1")))
 }
 
@@ -285,11 +285,11 @@ pub async fn set_status(
     let input = StatusInput {
         status: values.get("status").cloned().unwrap_or_default(),
     };
-    with_context(
-        &user,
-        &id,
-        state.app.set_status(&user.session.actor, &id, &input).await,
-    )?;
+    state
+        .app
+        .set_status(&user.session.actor, &id, &input)
+        .await
+        .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1")))
 }
 
@@ -311,23 +311,10 @@ pub async fn break_glass(
     let input = BreakGlassInput {
         reason: form.reason,
     };
-    with_context(
-        &user,
-        &id,
-        state
-            .app
-            .break_glass(&user.session.actor, &id, &input)
-            .await,
-    )?;
+    state
+        .app
+        .break_glass(&user.session.actor, &id, &input)
+        .await
+        .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!("/huishoudens/{id}")))
-}
-
-/// Errors of a household form are shown within the signed-in layout.
-fn with_context<T>(user: &WebUser, id: &str, result: Result<T, AppError>) -> Result<T, PageError> {
-    result.map_err(|error| {
-        PageError::App(
-            error,
-            ErrorContext::boxed(Layout::for_session(&user.session, ""), id),
-        )
-    })
 }

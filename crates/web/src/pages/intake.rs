@@ -13,7 +13,7 @@ use spil_domain::policy::DomainFor;
 
 use super::charts::score_trend;
 use super::forms::dutch_date;
-use super::{render, ErrorContext, Layout, PageError, WebUser};
+use super::{render, Layout, PageError, WebUser};
 use crate::AppState;
 
 const NETWORK_ROWS: usize = 3;
@@ -143,16 +143,6 @@ fn yes_no(applies: Option<bool>) -> &'static str {
     }
 }
 
-fn context<'a>(user: &'a WebUser, id: &str) -> impl Fn(AppError) -> PageError + 'a {
-    let id = id.to_owned();
-    move |error| {
-        PageError::App(
-            error,
-            ErrorContext::boxed(Layout::for_session(&user.session, ""), id.clone()),
-        )
-    }
-}
-
 pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
@@ -163,22 +153,22 @@ pub async fn page(
         .app
         .household(actor, &id)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     let intake = state
         .app
         .intake(actor, &id)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     let assessments = state
         .app
         .assessments(actor, &id)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     let triage = state
         .app
         .latest_triage(actor, &id)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     let policy = state
         .app
         .policy_for(actor.municipality_id.as_deref().unwrap_or_default());
@@ -375,7 +365,7 @@ pub async fn save(
         .app
         .save_intake(&user.session.actor, &id, &input)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!("/huishoudens/{id}/uitvraag#scores")))
 }
 
@@ -390,10 +380,13 @@ pub async fn add_scores(
     for (name, value) in &values {
         if let (Some(domain), false) = (name.strip_prefix("s_"), value.is_empty()) {
             let score = value.parse::<i64>().map_err(|_| {
-                context(&user, &id)(AppError::invalid_field(
-                    &format!("scores.{domain}"),
-                    spil_domain::FieldError::NotAllowed,
-                ))
+                user.household_error(
+                    &id,
+                    AppError::invalid_field(
+                        &format!("scores.{domain}"),
+                        spil_domain::FieldError::NotAllowed,
+                    ),
+                )
             })?;
             scores.insert(domain.to_owned(), score);
         }
@@ -409,7 +402,7 @@ pub async fn add_scores(
         .app
         .add_assessment(&user.session.actor, &id, &input)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!("/huishoudens/{id}/uitvraag#scores")))
 }
 
@@ -424,7 +417,7 @@ pub async fn propose(
         .app
         .triage(&user.session.actor, &id)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!(
         "/huishoudens/{id}/uitvraag#voorstel"
     )))
@@ -447,7 +440,7 @@ pub async fn decide(
         .app
         .decide_triage(&user.session.actor, &id, &input)
         .await
-        .map_err(context(&user, &id))?;
+        .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!(
         "/huishoudens/{id}/uitvraag#voorstel"
     )))

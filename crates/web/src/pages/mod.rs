@@ -113,6 +113,15 @@ impl FromRequestParts<AppState> for WebUser {
 }
 
 impl WebUser {
+    /// An error about one household, shown within the signed-in layout (offering
+    /// break-the-glass where that applies).
+    pub fn household_error(&self, household_id: &str, error: AppError) -> PageError {
+        PageError::App(
+            error,
+            ErrorContext::boxed(Layout::for_session(&self.session, ""), household_id),
+        )
+    }
+
     /// `check_csrf` for a form read as name/value pairs.
     pub fn check_form(
         &self,
