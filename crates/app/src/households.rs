@@ -89,7 +89,7 @@ impl App {
 
     /// Authorise a read and log it before anything is read. Connections are taken one after
     /// the other, never nested, so a full pool cannot deadlock.
-    async fn authorize_read(
+    pub(crate) async fn authorize_read(
         &self,
         actor: &Actor,
         household_id: &str,

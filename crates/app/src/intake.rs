@@ -540,32 +540,44 @@ impl App {
 
     /// Run the region's rules on the household now and record the proposal.
     pub async fn triage(&self, actor: &Actor, household_id: &str) -> AppResult<TriageView> {
-        let (members, trajectory_id, municipality) = self
-            .household_persons(actor, household_id, Action::Write)
-            .await?;
-        let policy = self.policy_for(&municipality);
-        let (facts, team_id) = {
-            let mut conn = self.store().reader().await?;
-            let intake = store::intake(&mut conn, &trajectory_id).await?;
-            let facts = self
-                .facts(&mut conn, household_id, &members, intake.as_ref())
-                .await?;
-            let household = residents::household(&mut conn, household_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            (facts, household.intake_team_id)
-        };
-        let proposal = propose(&policy, &facts);
-        let reasons = serde_json::to_string(&proposal.reasons)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        let id = new_id();
-
         let tx = self.store().begin().await?;
         let (mut tx, _) = self
             .authorize_write(tx, actor, household_id, Action::Write)
             .await?;
+        let view = self
+            .record_triage(&mut tx, actor, household_id, "Voorstel")
+            .await?;
+        spil_store::commit(tx).await?;
+        Ok(view)
+    }
+
+    /// Propose on the household's current facts and record the proposal and its journal entry
+    /// inside the caller's (already authorised) transaction. `why` opens the journal summary.
+    pub(crate) async fn record_triage(
+        &self,
+        tx: &mut spil_store::Tx,
+        actor: &Actor,
+        household_id: &str,
+        why: &str,
+    ) -> AppResult<TriageView> {
+        let members = residents::members(tx, household_id).await?;
+        let trajectory = trajectories::open(tx, household_id)
+            .await?
+            .ok_or_else(crate::households::no_open_trajectory)?;
+        let household = residents::household(tx, household_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let policy = self.policy_for(&household.municipality_id);
+        let intake = store::intake(tx, &trajectory.id).await?;
+        let facts = self
+            .facts(tx, household_id, &members, intake.as_ref())
+            .await?;
+        let proposal = propose(&policy, &facts);
+        let reasons = serde_json::to_string(&proposal.reasons)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let id = new_id();
         store::remember_policy(
-            &mut tx,
+            tx,
             &policy.version,
             &policy.name,
             &policy.source,
@@ -573,12 +585,12 @@ impl App {
         )
         .await?;
         store::add_triage(
-            &mut tx,
+            tx,
             &store::TriageRecord {
                 id: &id,
                 household_id,
-                trajectory_id: &trajectory_id,
-                team_id: &team_id,
+                trajectory_id: &trajectory.id,
+                team_id: &household.intake_team_id,
                 policy_version: &policy.version,
                 proposed_level: &proposal.level,
                 proposed_route: &proposal.route,
@@ -592,15 +604,14 @@ impl App {
         journal.add(
             "triage.proposed",
             format!(
-                "Voorstel: {} via {} (regels: {})",
+                "{why}: {} via {} (regels: {})",
                 proposal.level,
                 proposal.route.replace('_', " "),
                 proposal.reasons.iter().map(|r| r.rule.as_str()).collect::<Vec<_>>().join(", ")
             ),
             serde_json::json!({ "triage_id": id, "policy_version": policy.version, "level": proposal.level, "route": proposal.route, "reasons": proposal.reasons }),
         );
-        journal.write(&mut tx).await?;
-        spil_store::commit(tx).await?;
+        journal.write(tx).await?;
         Ok(TriageView {
             id,
             policy_version: proposal.policy_version,

@@ -13,6 +13,7 @@ pub mod error;
 pub mod households;
 pub mod intake;
 pub mod journal;
+pub mod plan;
 pub mod registration;
 pub mod users;
 pub mod views;

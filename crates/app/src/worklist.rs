@@ -3,9 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use spil_domain::access::{Action, Actor, Denial};
+use spil_domain::plan::AgreementState;
 use spil_domain::waakvlam::{due_this_week, next_due};
 use spil_domain::{FieldError, FieldErrors};
-use spil_store::{trajectories, waakvlam};
+use spil_store::{plans, trajectories, waakvlam};
 use utoipa::ToSchema;
 
 use crate::journal::Entries;
@@ -30,15 +31,35 @@ pub struct WaakvlamDue {
     pub overdue: bool,
 }
 
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationDue {
+    pub household_id: String,
+    pub address: String,
+    pub goal_id: String,
+    pub goal: String,
+    pub due_on: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanNotAgreed {
+    pub household_id: String,
+    pub address: String,
+    pub version: i64,
+    /// not_agreed or changed_since_agreement.
+    #[schema(value_type = String)]
+    pub state: AgreementState,
+}
+
 /// What the caller should do soon.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Worklist {
-    /// Goal evaluations due this week or overdue (filled once household plans exist).
-    pub evaluations_due: Vec<serde_json::Value>,
+    /// Goal evaluations due this week (up to Sunday) or overdue, oldest first.
+    pub evaluations_due: Vec<EvaluationDue>,
     /// Keep-alive contacts due this week or overdue, most urgent first.
     pub waakvlam_due: Vec<WaakvlamDue>,
-    /// Plans not agreed by the household yet (filled once household plans exist).
-    pub plans_not_agreed: Vec<serde_json::Value>,
+    /// Plans whose current version the household has not agreed to.
+    pub plans_not_agreed: Vec<PlanNotAgreed>,
 }
 
 impl App {
@@ -114,6 +135,10 @@ impl App {
         let today = today();
         let mut conn = self.store().reader().await?;
         let rows = waakvlam::for_user(&mut conn, &actor.user_id).await?;
+        let week_end = spil_domain::plan::end_of_week(today);
+        let goals =
+            plans::goals_due_for_user(&mut conn, &actor.user_id, &week_end.to_string()).await?;
+        let unagreed = plans::not_agreed_for_user(&mut conn, &actor.user_id).await?;
         drop(conn);
         let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         let mut due: Vec<WaakvlamDue> = rows
@@ -137,10 +162,29 @@ impl App {
         due.sort_by(|a, b| a.due_on.cmp(&b.due_on));
         self.log_access(crate::households::list_entry(actor, "read_worklist"))
             .await?;
+        let today_text = today.to_string();
         Ok(Worklist {
-            evaluations_due: Vec::new(),
+            evaluations_due: goals
+                .into_iter()
+                .map(|g| EvaluationDue {
+                    address: format!("{} {}, {}", g.street, g.house_number, g.city),
+                    overdue: g.next_evaluation_on < today_text,
+                    household_id: g.household_id,
+                    goal_id: g.goal_id,
+                    goal: g.text,
+                    due_on: g.next_evaluation_on,
+                })
+                .collect(),
             waakvlam_due: due,
-            plans_not_agreed: Vec::new(),
+            plans_not_agreed: unagreed
+                .into_iter()
+                .map(|p| PlanNotAgreed {
+                    address: format!("{} {}, {}", p.street, p.house_number, p.city),
+                    household_id: p.household_id,
+                    version: p.version,
+                    state: AgreementState::of(p.version, p.agreed_version),
+                })
+                .collect(),
         })
     }
 }

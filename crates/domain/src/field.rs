@@ -31,6 +31,12 @@ pub enum FieldError {
     Empty,
     #[error("not allowed here")]
     NotAllowed,
+    #[error("not a member of this household")]
+    NotAMember,
+    #[error("not a goal of this household's plan")]
+    UnknownGoal,
+    #[error("date lies before the plan started")]
+    BeforePlanStart,
 }
 
 impl FieldError {
@@ -50,6 +56,9 @@ impl FieldError {
             FieldError::Unknown { .. } => "unknown_value",
             FieldError::Empty => "empty",
             FieldError::NotAllowed => "not_allowed",
+            FieldError::NotAMember => "not_a_member",
+            FieldError::UnknownGoal => "unknown_goal",
+            FieldError::BeforePlanStart => "before_plan_start",
         }
     }
 
@@ -73,6 +82,9 @@ impl FieldError {
             FieldError::Unknown { .. } => "Kies een van de mogelijkheden.".into(),
             FieldError::Empty => "Voeg er minstens één toe.".into(),
             FieldError::NotAllowed => "Dit mag hier niet.".into(),
+            FieldError::NotAMember => "Kies iemand uit het gezin.".into(),
+            FieldError::UnknownGoal => "Kies een doel uit dit plan.".into(),
+            FieldError::BeforePlanStart => "Deze datum ligt vóór de start van het plan.".into(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod household;
 pub mod journal;
 pub mod org;
 pub mod person;
+pub mod plan;
 pub mod policy;
 pub mod registration;
 pub mod rules;

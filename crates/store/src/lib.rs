@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod intake;
 pub mod journal;
 pub mod org;
+pub mod plans;
 pub mod residents;
 pub mod sessions;
 pub mod trajectories;

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod pages;
+mod pdf;
 mod security;
 
 use std::net::SocketAddr;

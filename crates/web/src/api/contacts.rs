@@ -85,8 +85,8 @@ pub async fn waakvlam(
     Ok(Json(ContactCreated { id }))
 }
 
-/// The caller's worklist: keep-alive contacts due this week or overdue (evaluations and plans
-/// not agreed follow with the household plan).
+/// The caller's worklist: goal evaluations and keep-alive contacts due this week or overdue, and
+/// plans the household has not agreed to (yet, or since they changed).
 #[utoipa::path(get, path = "/api/v1/worklist", tag = "contacts", security(("bearer" = [])),
     responses((status = 200, body = spil_app::worklist::Worklist), (status = 403, body = ErrorBody)))]
 pub async fn worklist(

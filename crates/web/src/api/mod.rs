@@ -5,6 +5,7 @@ mod auth;
 mod contacts;
 mod households;
 mod intake;
+mod plan;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
@@ -29,7 +30,8 @@ use crate::AppState;
         (name = "registrations", description = "The central front door"),
         (name = "households", description = "Households, their trajectory and team"),
         (name = "intake", description = "Broad intake, life-domain scores and triage"),
-        (name = "contacts", description = "Contacts and basishulp time"),
+        (name = "contacts", description = "Contacts, basishulp time, keep-alive contact and the worklist"),
+        (name = "plan", description = "One household plan: goals, actions, agreements, versions, evaluations"),
         (name = "audit", description = "For the privacy officer"),
     )
 )]
@@ -71,6 +73,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::basishulp))
         .routes(routes!(contacts::waakvlam))
         .routes(routes!(contacts::worklist))
+        .routes(routes!(plan::put_plan, plan::get_plan))
+        .routes(routes!(plan::versions))
+        .routes(routes!(plan::agree))
+        .routes(routes!(plan::evaluate, plan::evaluations))
+        .routes(routes!(plan::pdf))
         .routes(routes!(openapi_json))
 }
 

@@ -8,5 +8,6 @@ mod contacts;
 mod intake;
 mod journal;
 mod pages;
+mod plan;
 mod registrations;
 mod team_and_status;

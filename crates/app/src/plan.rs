@@ -1,0 +1,905 @@
+//! The household plan: saving versions, the household's agreement, and evaluations.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use spil_domain::access::{Action, Actor};
+use spil_domain::field::{optional_text, required_text};
+use spil_domain::person::BirthDate;
+use spil_domain::plan::{
+    self, ActionStatus, ActorKind, AfterEvaluation, AgreementHow, AgreementState, Doer, Goal,
+    GoalStatus, NextStep, Outcome, PlanContent, PlanContext, Save,
+};
+use spil_domain::{FieldError, FieldErrors};
+use spil_store::plans::{self as store, SavedVersion};
+use spil_store::residents;
+use utoipa::ToSchema;
+
+use crate::intake::TriageView;
+use crate::journal::Entries;
+use crate::{micros_to_datetime, new_id, now_micros, today, App, AppError, AppResult};
+
+const MAX_GOALS: usize = 30;
+const MAX_ACTIONS: usize = 100;
+const MAX_AGREEMENTS: usize = 50;
+
+// ---------- input ----------
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInput {
+    #[serde(default)]
+    pub goals: Vec<GoalInput>,
+    #[serde(default)]
+    pub actions: Vec<ActionInput>,
+    /// Short written agreements (afspraken).
+    #[serde(default)]
+    pub agreements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalInput {
+    /// Keep a goal's id to change it; a new goal gets one (or brings its own: letters, digits, - and _).
+    pub id: Option<String>,
+    /// The member the goal is for; absent for the whole household.
+    pub person_id: Option<String>,
+    /// The goal in the household's own words.
+    #[serde(default)]
+    pub text: String,
+    /// The concrete result that shows the goal is reached.
+    #[serde(default)]
+    pub result: String,
+    /// YYYY-MM-DD, not before the plan started.
+    #[serde(default)]
+    pub evaluate_on: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    pub id: Option<String>,
+    /// A goal of this plan (its id), or absent.
+    pub goal_id: Option<String>,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub actor: ActorInput,
+    /// YYYY-MM-DD.
+    pub due: Option<String>,
+    /// open (default), done or dropped.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActorInput {
+    /// member, network, professional, partner or specialist.
+    #[serde(default)]
+    pub kind: String,
+    /// For `member`: the member's person id (required). Otherwise a name or organisation.
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementInput {
+    /// YYYY-MM-DD, not in the future.
+    #[serde(default)]
+    pub date: String,
+    /// signed_paper, digital or verbal.
+    #[serde(default)]
+    pub how: String,
+    /// The member who agreed.
+    #[serde(default)]
+    pub by_person_id: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationInput {
+    #[serde(default)]
+    pub goal_id: String,
+    /// reached, partly, not_reached or dropped.
+    #[serde(default)]
+    pub outcome: String,
+    /// continue, scale_up, scale_down or close. Scaling re-runs the triage.
+    #[serde(default)]
+    pub next_step: String,
+    pub note: Option<String>,
+    /// The day of the evaluation, YYYY-MM-DD (default today); not before the plan started.
+    pub date: Option<String>,
+    /// When the goal stays open: the next evaluation (default six weeks on).
+    pub next_evaluate_on: Option<String>,
+}
+
+// ---------- output ----------
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SavedPlan {
+    pub version: i64,
+    /// not_agreed, changed_since_agreement or agreed.
+    #[schema(value_type = String)]
+    pub state: AgreementState,
+    /// Whether this save changed anything.
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgreementView {
+    pub version: i64,
+    pub date: String,
+    #[schema(value_type = String)]
+    pub how: AgreementHow,
+    pub by_person_id: String,
+    pub by_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GoalView {
+    pub id: String,
+    pub person_id: Option<String>,
+    /// The member's name, or null for the whole household.
+    pub person_name: Option<String>,
+    pub text: String,
+    pub result: String,
+    pub evaluate_on: String,
+    #[schema(value_type = String)]
+    pub status: GoalStatus,
+    /// When the goal is evaluated next (null once closed).
+    pub next_evaluation_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActorView {
+    #[schema(value_type = String)]
+    pub kind: ActorKind,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    /// Who, in words: the member's name or the reference.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActionView {
+    pub id: String,
+    pub goal_id: Option<String>,
+    pub text: String,
+    pub actor: ActorView,
+    pub due: Option<String>,
+    #[schema(value_type = String)]
+    pub status: ActionStatus,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanView {
+    pub household_id: String,
+    pub version: i64,
+    pub started_on: String,
+    #[schema(value_type = String)]
+    pub state: AgreementState,
+    /// The agreement to the current version; null when not agreed (or changed since).
+    pub agreement: Option<AgreementView>,
+    /// The latest agreement to an earlier version, when the plan changed since.
+    pub previous_agreement: Option<AgreementView>,
+    pub goals: Vec<GoalView>,
+    pub actions: Vec<ActionView>,
+    pub agreements: Vec<String>,
+    pub saved_at: String,
+    pub saved_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeView {
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionView {
+    pub version: i64,
+    pub created_on: String,
+    pub saved_at: String,
+    pub saved_by: String,
+    pub agreement: Option<AgreementView>,
+    /// What changed compared with the previous version.
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationResult {
+    pub id: String,
+    #[schema(value_type = String)]
+    pub goal_status: GoalStatus,
+    pub next_evaluation_on: Option<String>,
+    /// The new proposal when the next step scales up or down.
+    pub triage: Option<TriageView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationView {
+    pub id: String,
+    pub goal_id: String,
+    pub goal_text: String,
+    pub date: String,
+    #[schema(value_type = String)]
+    pub outcome: Outcome,
+    #[schema(value_type = String)]
+    pub next_step: NextStep,
+    pub note: String,
+    pub triage_id: Option<String>,
+    pub by: String,
+}
+
+// ---------- parsing ----------
+
+fn date(raw: &str) -> Result<NaiveDate, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(FieldError::Required);
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)
+}
+
+/// The item's own id, or `None` when it came without one.
+fn id(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(id)
+            if id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            Ok(Some(id.to_owned()))
+        }
+        Some(_) => Err(FieldError::NotAllowed),
+    }
+}
+
+/// Turn the input into plan content, or say what is wrong with each field. Items without an id
+/// get a new one; those ids are returned beside the content.
+pub fn parse_plan(input: &PlanInput) -> Result<(PlanContent, HashSet<String>), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut generated = HashSet::new();
+    let mut id = |raw: Option<&str>| {
+        id(raw).map(|given| {
+            given.unwrap_or_else(|| {
+                let fresh = new_id();
+                generated.insert(fresh.clone());
+                fresh
+            })
+        })
+    };
+    if input.goals.len() > MAX_GOALS {
+        errors.add("goals", FieldError::TooLong { max: MAX_GOALS });
+    }
+    if input.actions.len() > MAX_ACTIONS {
+        errors.add("actions", FieldError::TooLong { max: MAX_ACTIONS });
+    }
+    if input.agreements.len() > MAX_AGREEMENTS {
+        errors.add(
+            "agreements",
+            FieldError::TooLong {
+                max: MAX_AGREEMENTS,
+            },
+        );
+    }
+    let mut content = PlanContent::default();
+    for (i, g) in input.goals.iter().enumerate() {
+        let id = errors.check(format!("goals[{i}].id"), id(g.id.as_deref()));
+        let person_id = errors.check(
+            format!("goals[{i}].person_id"),
+            optional_text(g.person_id.as_deref(), 64),
+        );
+        let text = errors.check(format!("goals[{i}].text"), required_text(&g.text, 500));
+        let result = errors.check(format!("goals[{i}].result"), required_text(&g.result, 500));
+        let evaluate_on = errors.check(format!("goals[{i}].evaluate_on"), date(&g.evaluate_on));
+        if let (Some(id), Some(person_id), Some(text), Some(result), Some(evaluate_on)) =
+            (id, person_id, text, result, evaluate_on)
+        {
+            content.goals.push(Goal {
+                id,
+                person_id,
+                text,
+                result,
+                evaluate_on,
+            });
+        }
+    }
+    for (i, a) in input.actions.iter().enumerate() {
+        let id = errors.check(format!("actions[{i}].id"), id(a.id.as_deref()));
+        let goal_id = errors.check(
+            format!("actions[{i}].goal_id"),
+            optional_text(a.goal_id.as_deref(), 64),
+        );
+        let text = errors.check(format!("actions[{i}].text"), required_text(&a.text, 500));
+        let kind = errors.check(
+            format!("actions[{i}].actor.kind"),
+            ActorKind::parse(&a.actor.kind),
+        );
+        let reference = errors.check(
+            format!("actions[{i}].actor.ref"),
+            optional_text(a.actor.reference.as_deref(), 120),
+        );
+        let due = match a.due.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => errors
+                .check(format!("actions[{i}].due"), date(raw))
+                .map(Some),
+        };
+        let status = match a.status.as_deref().map(str::trim) {
+            None | Some("") => Some(ActionStatus::Open),
+            Some(raw) => errors.check(format!("actions[{i}].status"), ActionStatus::parse(raw)),
+        };
+        if let (
+            Some(id),
+            Some(goal_id),
+            Some(text),
+            Some(kind),
+            Some(reference),
+            Some(due),
+            Some(status),
+        ) = (id, goal_id, text, kind, reference, due, status)
+        {
+            content.actions.push(plan::Action {
+                id,
+                goal_id,
+                text,
+                doer: Doer { kind, reference },
+                due,
+                status,
+            });
+        }
+    }
+    for (i, a) in input.agreements.iter().enumerate() {
+        if let Some(text) = errors.check(format!("agreements[{i}]"), required_text(a, 500)) {
+            content.agreements.push(text);
+        }
+    }
+    errors.into_result().map(|()| (content, generated))
+}
+
+fn content_of(json: &str) -> AppResult<PlanContent> {
+    serde_json::from_str(json).map_err(|e| AppError::Internal(format!("plan content: {e}")))
+}
+
+fn agreement_view(row: store::AgreementRow) -> AgreementView {
+    AgreementView {
+        version: row.version,
+        date: row.agreed_on,
+        how: AgreementHow::parse(&row.how).unwrap_or(AgreementHow::Verbal),
+        by_person_id: row.by_person_id,
+        by_name: row.by_name,
+    }
+}
+
+fn is_current_member(m: &residents::MemberRow, today: NaiveDate) -> bool {
+    m.valid_to
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .is_none_or(|to| to >= today)
+}
+
+impl App {
+    /// Save the plan. Before the household agreed, the current version is edited; after, a
+    /// change makes a new version. An unchanged plan is not saved again.
+    pub async fn save_plan(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &PlanInput,
+    ) -> AppResult<SavedPlan> {
+        let (mut content, generated) = parse_plan(input)?;
+        let today = today();
+        let tx = self.store().begin().await?;
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::Write)
+            .await?;
+        let members: Vec<String> = residents::members(&mut tx, household_id)
+            .await?
+            .into_iter()
+            .filter(|m| is_current_member(m, today))
+            .map(|m| m.person_id)
+            .collect();
+        let current = store::current(&mut tx, household_id).await?;
+        let old = current
+            .as_ref()
+            .map(|c| content_of(&c.content))
+            .transpose()?;
+        if let Some(old) = &old {
+            plan::adopt_ids(&mut content, old, &generated);
+        }
+        let started_on = match &current {
+            Some(c) => NaiveDate::parse_from_str(&c.started_on, "%Y-%m-%d").unwrap_or(today),
+            None => today,
+        };
+        let ids: Vec<&str> = content.goals.iter().map(|g| g.id.as_str()).collect();
+        let states = store::goal_states(&mut tx, &ids).await?;
+        let foreign: HashSet<String> = states
+            .iter()
+            .filter(|s| s.household_id != household_id)
+            .map(|s| s.id.clone())
+            .collect();
+        plan::check(
+            &content,
+            &PlanContext {
+                members: &members,
+                started_on,
+                foreign_goal_ids: &foreign,
+            },
+        )
+        .into_result()?;
+
+        let decision = plan::save(
+            match (&current, &old) {
+                (Some(c), Some(old)) => Some((old, c.version, c.agreed_version)),
+                _ => None,
+            },
+            &content,
+        );
+        let version = match decision {
+            Save::Unchanged => {
+                let c = current.ok_or_else(|| AppError::Internal("plan vanished".into()))?;
+                drop(tx);
+                return Ok(SavedPlan {
+                    version: c.version,
+                    state: AgreementState::of(c.version, c.agreed_version),
+                    changed: false,
+                });
+            }
+            Save::First => 1,
+            Save::Replace(v) | Save::NewVersion(v) => v,
+        };
+        let json =
+            serde_json::to_string(&content).map_err(|e| AppError::Internal(e.to_string()))?;
+        let saved = SavedVersion {
+            household_id,
+            version,
+            content: &json,
+            today: &today.to_string(),
+            by: &actor.user_id,
+            at: now_micros(),
+        };
+        match decision {
+            Save::First => store::create(&mut tx, &saved).await?,
+            Save::NewVersion(_) => store::add_version(&mut tx, &saved).await?,
+            _ => store::replace_version(&mut tx, &saved).await?,
+        }
+
+        // Goals' state: a new goal or a moved evaluation date sets the next evaluation.
+        let before: HashMap<&str, &Goal> = old
+            .iter()
+            .flat_map(|o| o.goals.iter())
+            .map(|g| (g.id.as_str(), g))
+            .collect();
+        let known: HashMap<&str, &store::GoalStateRow> =
+            states.iter().map(|s| (s.id.as_str(), s)).collect();
+        for goal in &content.goals {
+            let evaluate_on = goal.evaluate_on.to_string();
+            let (status, next) = match (known.get(goal.id.as_str()), before.get(goal.id.as_str())) {
+                (Some(state), Some(prev)) if state.removed == 0 => {
+                    let next = if prev.evaluate_on != goal.evaluate_on && state.status == "open" {
+                        Some(evaluate_on.clone())
+                    } else {
+                        state.next_evaluation_on.clone()
+                    };
+                    (state.status.clone(), next)
+                }
+                (Some(state), _) if state.status != "open" => (state.status.clone(), None),
+                _ => ("open".to_owned(), Some(evaluate_on.clone())),
+            };
+            store::upsert_goal(
+                &mut tx,
+                &goal.id,
+                household_id,
+                &goal.text,
+                &status,
+                next.as_deref(),
+            )
+            .await?;
+        }
+        let kept: HashSet<&str> = content.goals.iter().map(|g| g.id.as_str()).collect();
+        for goal in before.keys().filter(|id| !kept.contains(*id)) {
+            store::mark_goal_removed(&mut tx, goal).await?;
+        }
+
+        let changes = old
+            .as_ref()
+            .map(|o| plan::diff(o, &content))
+            .unwrap_or_default();
+        let agreed_version = current.as_ref().and_then(|c| c.agreed_version);
+        let state = AgreementState::of(version, agreed_version);
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        journal.add(
+            "plan.saved",
+            match decision {
+                Save::First => format!(
+                    "Plan gemaakt: {} doelen, {} acties",
+                    content.goals.len(),
+                    content.actions.len()
+                ),
+                Save::NewVersion(v) => format!(
+                    "Plan gewijzigd na akkoord: versie {v} ({} wijzigingen)",
+                    changes.len()
+                ),
+                _ => format!(
+                    "Plan versie {version} aangepast ({} wijzigingen)",
+                    changes.len()
+                ),
+            },
+            serde_json::json!({ "version": version, "changes": changes }),
+        );
+        journal.write(&mut tx).await?;
+        spil_store::commit(tx).await?;
+        Ok(SavedPlan {
+            version,
+            state,
+            changed: true,
+        })
+    }
+
+    /// The household's current plan, or `None` when there is none yet.
+    pub async fn plan(&self, actor: &Actor, household_id: &str) -> AppResult<Option<PlanView>> {
+        self.authorize_read(actor, household_id, Action::Read, "read_plan")
+            .await?;
+        let mut conn = self.store().reader().await?;
+        let Some(row) = store::current(&mut conn, household_id).await? else {
+            return Ok(None);
+        };
+        let members = residents::members(&mut conn, household_id).await?;
+        let states = store::goals_of(&mut conn, household_id).await?;
+        let mut agreements = store::agreements(&mut conn, household_id).await?;
+        drop(conn);
+
+        let content = content_of(&row.content)?;
+        let names: HashMap<&str, String> = members
+            .iter()
+            .map(|m| {
+                (
+                    m.person_id.as_str(),
+                    format!("{} {}", m.given_name, m.family_name),
+                )
+            })
+            .collect();
+        let states: HashMap<&str, &store::GoalStateRow> =
+            states.iter().map(|s| (s.id.as_str(), s)).collect();
+        let state = AgreementState::of(row.version, row.agreed_version);
+        let latest = agreements.pop().map(agreement_view);
+        let (agreement, previous_agreement) = match state {
+            AgreementState::Agreed => (latest, None),
+            _ => (None, latest),
+        };
+        Ok(Some(PlanView {
+            household_id: household_id.to_owned(),
+            version: row.version,
+            started_on: row.started_on,
+            state,
+            agreement,
+            previous_agreement,
+            goals: content
+                .goals
+                .iter()
+                .map(|g| {
+                    let st = states.get(g.id.as_str());
+                    GoalView {
+                        id: g.id.clone(),
+                        person_id: g.person_id.clone(),
+                        person_name: g.person_id.as_deref().and_then(|p| names.get(p).cloned()),
+                        text: g.text.clone(),
+                        result: g.result.clone(),
+                        evaluate_on: g.evaluate_on.to_string(),
+                        status: st
+                            .and_then(|s| GoalStatus::parse(&s.status).ok())
+                            .unwrap_or(GoalStatus::Open),
+                        next_evaluation_on: st.and_then(|s| s.next_evaluation_on.clone()),
+                    }
+                })
+                .collect(),
+            actions: content
+                .actions
+                .iter()
+                .map(|a| ActionView {
+                    id: a.id.clone(),
+                    goal_id: a.goal_id.clone(),
+                    text: a.text.clone(),
+                    actor: ActorView {
+                        kind: a.doer.kind,
+                        reference: a.doer.reference.clone(),
+                        name: match (a.doer.kind, a.doer.reference.as_deref()) {
+                            (ActorKind::Member, Some(p)) => {
+                                names.get(p).cloned().unwrap_or_else(|| p.to_owned())
+                            }
+                            (_, Some(r)) => r.to_owned(),
+                            (kind, None) => kind.label().to_owned(),
+                        },
+                    },
+                    due: a.due.map(|d| d.to_string()),
+                    status: a.status,
+                })
+                .collect(),
+            agreements: content.agreements,
+            saved_at: micros_to_datetime(row.saved_at).to_rfc3339(),
+            saved_by: row.saved_by,
+        }))
+    }
+
+    /// Every version with its agreement and what changed compared with the one before.
+    pub async fn plan_versions(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+    ) -> AppResult<Vec<VersionView>> {
+        self.authorize_read(actor, household_id, Action::Read, "read_plan_versions")
+            .await?;
+        let mut conn = self.store().reader().await?;
+        let rows = store::versions(&mut conn, household_id).await?;
+        let agreements = store::agreements(&mut conn, household_id).await?;
+        drop(conn);
+        let mut agreements: HashMap<i64, AgreementView> = agreements
+            .into_iter()
+            .map(|a| (a.version, agreement_view(a)))
+            .collect();
+        let mut previous = PlanContent::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let content = content_of(&row.content)?;
+            out.push(VersionView {
+                version: row.version,
+                created_on: row.created_on,
+                saved_at: micros_to_datetime(row.saved_at).to_rfc3339(),
+                saved_by: row.saved_by,
+                agreement: agreements.remove(&row.version),
+                changes: plan::diff(&previous, &content)
+                    .into_iter()
+                    .map(|c| ChangeView {
+                        kind: c.kind.to_owned(),
+                        text: c.text,
+                    })
+                    .collect(),
+            });
+            previous = content;
+        }
+        Ok(out)
+    }
+
+    /// Record that the household agreed to the current version.
+    pub async fn agree_plan(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &AgreementInput,
+    ) -> AppResult<AgreementView> {
+        let today = today();
+        let mut errors = FieldErrors::new();
+        let date = errors.check(
+            "date",
+            BirthDate::parse(&input.date, today).map(|d| d.date()),
+        );
+        let how = errors.check("how", AgreementHow::parse(&input.how));
+        if input.by_person_id.trim().is_empty() {
+            errors.add("by_person_id", FieldError::Required);
+        }
+        errors.into_result()?;
+        let (Some(date), Some(how)) = (date, how) else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+        let tx = self.store().begin().await?;
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::Write)
+            .await?;
+        let members = residents::members(&mut tx, household_id).await?;
+        let Some(member) = members
+            .iter()
+            .find(|m| m.person_id == input.by_person_id.trim() && is_current_member(m, today))
+        else {
+            return Err(AppError::invalid_field(
+                "by_person_id",
+                FieldError::NotAMember,
+            ));
+        };
+        let current = store::current(&mut tx, household_id).await?;
+        let Some(current) = current.filter(|c| {
+            content_of(&c.content)
+                .map(|content| !content.is_empty())
+                .unwrap_or(false)
+        }) else {
+            return Err(AppError::Rule {
+                code: "plan_empty",
+                field: "plan",
+                message: "Er is nog geen plan met minstens één doel. Een leeg plan kan niet akkoord worden gegeven.".into(),
+            });
+        };
+        if current.agreed_version == Some(current.version) {
+            return Err(AppError::conflict(
+                "plan_already_agreed",
+                format!("Het gezin gaf al akkoord op versie {}.", current.version),
+            ));
+        }
+        if date.to_string() < current.created_on {
+            return Err(AppError::invalid_field("date", FieldError::BeforePlanStart));
+        }
+        store::agree(
+            &mut tx,
+            &store::NewAgreement {
+                household_id,
+                version: current.version,
+                agreed_on: &date.to_string(),
+                how: how.key(),
+                by_person_id: &member.person_id,
+                recorded_by: &actor.user_id,
+                recorded_at: now_micros(),
+            },
+        )
+        .await?;
+        let by_name = format!("{} {}", member.given_name, member.family_name);
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        journal.add(
+            "plan.agreed",
+            format!(
+                "Akkoord op plan versie {} door {by_name} ({}, {})",
+                current.version,
+                how.label().to_lowercase(),
+                date.format("%d-%m-%Y")
+            ),
+            serde_json::json!({ "version": current.version, "how": how.key(), "date": date.to_string(), "by_person_id": member.person_id }),
+        );
+        journal.write(&mut tx).await?;
+        spil_store::commit(tx).await?;
+        Ok(AgreementView {
+            version: current.version,
+            date: date.to_string(),
+            how,
+            by_person_id: member.person_id.clone(),
+            by_name,
+        })
+    }
+
+    /// Evaluate a goal: record the outcome, close it or set the next evaluation, and on
+    /// scaling up or down propose anew on the region's rules — all in one transaction.
+    pub async fn evaluate(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        input: &EvaluationInput,
+    ) -> AppResult<EvaluationResult> {
+        let today = today();
+        let mut errors = FieldErrors::new();
+        if input.goal_id.trim().is_empty() {
+            errors.add("goal_id", FieldError::Required);
+        }
+        let outcome = errors.check("outcome", Outcome::parse(&input.outcome));
+        let next_step = errors.check("next_step", NextStep::parse(&input.next_step));
+        let note = errors.check("note", optional_text(input.note.as_deref(), 4000));
+        let on = match input.date.as_deref().map(str::trim) {
+            None | Some("") => Some(today),
+            Some(raw) => errors.check("date", BirthDate::parse(raw, today).map(|d| d.date())),
+        };
+        let next_on = match input.next_evaluate_on.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => errors.check("next_evaluate_on", date(raw)).map(Some),
+        };
+        if let (Some(on), Some(Some(next))) = (on, next_on) {
+            if next <= on {
+                errors.add("next_evaluate_on", FieldError::NotAllowed);
+            }
+        }
+        errors.into_result()?;
+        let (Some(outcome), Some(next_step), Some(note), Some(on), Some(next_on)) =
+            (outcome, next_step, note, on, next_on)
+        else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+
+        let tx = self.store().begin().await?;
+        let (mut tx, _) = self
+            .authorize_write(tx, actor, household_id, Action::Write)
+            .await?;
+        let goal_id = input.goal_id.trim();
+        let state = store::goal_states(&mut tx, &[goal_id])
+            .await?
+            .into_iter()
+            .find(|s| s.household_id == household_id && s.removed == 0);
+        let (Some(state), Some(current)) = (state, store::current(&mut tx, household_id).await?)
+        else {
+            return Err(AppError::invalid_field("goal_id", FieldError::UnknownGoal));
+        };
+        if state.status != GoalStatus::Open.key() {
+            return Err(AppError::conflict(
+                "goal_closed",
+                "Dit doel is al afgesloten. Maak een nieuw doel in het plan als er weer iets te doen is.",
+            ));
+        }
+        if on.to_string() < current.started_on {
+            return Err(AppError::invalid_field("date", FieldError::BeforePlanStart));
+        }
+        let after = plan::after_evaluation(outcome, next_step, on, next_on);
+        let (status, next) = match after {
+            AfterEvaluation::Closed(status) => (status, None),
+            AfterEvaluation::EvaluateAgain(d) => (GoalStatus::Open, Some(d.to_string())),
+        };
+        store::set_goal_state(&mut tx, goal_id, status.key(), next.as_deref()).await?;
+        let triage = if plan::rescales(next_step) {
+            let why = match next_step {
+                NextStep::ScaleUp => "Opschalen na evaluatie, nieuw voorstel",
+                _ => "Afschalen na evaluatie, nieuw voorstel",
+            };
+            Some(
+                self.record_triage(&mut tx, actor, household_id, why)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        let id = new_id();
+        store::add_evaluation(
+            &mut tx,
+            &store::NewEvaluation {
+                id: &id,
+                household_id,
+                goal_id,
+                evaluated_on: &on.to_string(),
+                outcome: outcome.key(),
+                next_step: next_step.key(),
+                note: note.as_deref().unwrap_or_default(),
+                triage_id: triage.as_ref().map(|t| t.id.as_str()),
+                created_by: &actor.user_id,
+                created_at: now_micros(),
+            },
+        )
+        .await?;
+        let goal_text = content_of(&current.content)?
+            .goals
+            .into_iter()
+            .find(|g| g.id == goal_id)
+            .map(|g| g.text)
+            .unwrap_or_default();
+        let mut journal = Entries::household(&actor.user_id, household_id);
+        journal.add(
+            "goal.evaluated",
+            format!(
+                "Evaluatie \"{goal_text}\": {}, {}",
+                outcome.label().to_lowercase(),
+                next_step.label().to_lowercase()
+            ),
+            serde_json::json!({ "evaluation_id": id, "goal_id": goal_id, "outcome": outcome.key(), "next_step": next_step.key(), "date": on.to_string(), "next_evaluation_on": next }),
+        );
+        journal.write(&mut tx).await?;
+        spil_store::commit(tx).await?;
+        Ok(EvaluationResult {
+            id,
+            goal_status: status,
+            next_evaluation_on: next,
+            triage,
+        })
+    }
+
+    /// The household's evaluations, newest first.
+    pub async fn evaluations(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+    ) -> AppResult<Vec<EvaluationView>> {
+        self.authorize_read(actor, household_id, Action::Read, "read_evaluations")
+            .await?;
+        let mut conn = self.store().reader().await?;
+        let rows = store::evaluations(&mut conn, household_id).await?;
+        drop(conn);
+        Ok(rows
+            .into_iter()
+            .map(|r| EvaluationView {
+                id: r.id,
+                goal_id: r.goal_id,
+                goal_text: r.goal_text,
+                date: r.evaluated_on,
+                outcome: Outcome::parse(&r.outcome).unwrap_or(Outcome::Partly),
+                next_step: NextStep::parse(&r.next_step).unwrap_or(NextStep::Continue),
+                note: r.note,
+                triage_id: r.triage_id,
+                by: r.by_name,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,380 @@
+//! Household plans: versions, agreements, goals' state and evaluations.
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result, StoreError};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PlanRow {
+    pub version: i64,
+    pub started_on: String,
+    pub agreed_version: Option<i64>,
+    pub content: String,
+    pub created_on: String,
+    pub saved_at: i64,
+    pub saved_by: String,
+}
+
+/// The household's current plan with the content of its current version.
+pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<PlanRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.version, p.started_on, p.agreed_version, v.content, v.created_on, v.saved_at, u.display_name AS saved_by \
+         FROM plans p JOIN plan_versions v ON v.household_id = p.household_id AND v.version = p.version \
+         JOIN users u ON u.id = v.saved_by WHERE p.household_id = $1",
+    )
+    .bind(household_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub struct SavedVersion<'a> {
+    pub household_id: &'a str,
+    pub version: i64,
+    pub content: &'a str,
+    pub today: &'a str,
+    pub by: &'a str,
+    pub at: i64,
+}
+
+/// Start a plan at version 1.
+pub async fn create(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plans (household_id, version, started_on, agreed_version, updated_at, updated_by) \
+         VALUES ($1, 1, $2, NULL, $3, $4)",
+    )
+    .bind(v.household_id)
+    .bind(v.today)
+    .bind(v.at)
+    .bind(v.by)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    insert_version(conn, v).await
+}
+
+/// Add a version after the household agreed to the previous one.
+pub async fn add_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
+    touch(conn, v).await?;
+    insert_version(conn, v).await
+}
+
+/// Edit the current version in place (it has not been agreed to).
+pub async fn replace_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
+    touch(conn, v).await?;
+    sqlx::query(
+        "UPDATE plan_versions SET content = $1, saved_at = $2, saved_by = $3 WHERE household_id = $4 AND version = $5",
+    )
+    .bind(v.content)
+    .bind(v.at)
+    .bind(v.by)
+    .bind(v.household_id)
+    .bind(v.version)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+async fn touch(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
+    sqlx::query(
+        "UPDATE plans SET version = $1, updated_at = $2, updated_by = $3 WHERE household_id = $4",
+    )
+    .bind(v.version)
+    .bind(v.at)
+    .bind(v.by)
+    .bind(v.household_id)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+async fn insert_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plan_versions (household_id, version, content, created_on, saved_at, saved_by) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(v.household_id)
+    .bind(v.version)
+    .bind(v.content)
+    .bind(v.today)
+    .bind(v.at)
+    .bind(v.by)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct GoalStateRow {
+    pub id: String,
+    pub household_id: String,
+    pub status: String,
+    pub next_evaluation_on: Option<String>,
+    pub removed: i64,
+}
+
+/// The state of the given goal ids, in any household (ids are global).
+pub async fn goal_states(conn: &mut Conn, ids: &[&str]) -> Result<Vec<GoalStateRow>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<GoalStateRow> = sqlx::query_as(
+            "SELECT id, household_id, status, next_evaluation_on, removed FROM plan_goals WHERE id = $1",
+        )
+        .bind(*id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        rows.extend(row);
+    }
+    Ok(rows)
+}
+
+/// The state of every goal (also removed ones) of a household.
+pub async fn goals_of(conn: &mut Conn, household_id: &str) -> Result<Vec<GoalStateRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, household_id, status, next_evaluation_on, removed FROM plan_goals WHERE household_id = $1",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Insert or update a goal of the current plan.
+pub async fn upsert_goal(
+    conn: &mut Conn,
+    id: &str,
+    household_id: &str,
+    text: &str,
+    status: &str,
+    next_evaluation_on: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plan_goals (id, household_id, text, status, next_evaluation_on, removed) VALUES ($1, $2, $3, $4, $5, 0) \
+         ON CONFLICT (id) DO UPDATE SET text = excluded.text, status = excluded.status, \
+         next_evaluation_on = excluded.next_evaluation_on, removed = 0",
+    )
+    .bind(id)
+    .bind(household_id)
+    .bind(text)
+    .bind(status)
+    .bind(next_evaluation_on)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn mark_goal_removed(conn: &mut Conn, id: &str) -> Result<()> {
+    sqlx::query("UPDATE plan_goals SET removed = 1, next_evaluation_on = NULL WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn set_goal_state(
+    conn: &mut Conn,
+    id: &str,
+    status: &str,
+    next_evaluation_on: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE plan_goals SET status = $1, next_evaluation_on = $2 WHERE id = $3")
+        .bind(status)
+        .bind(next_evaluation_on)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub struct NewAgreement<'a> {
+    pub household_id: &'a str,
+    pub version: i64,
+    pub agreed_on: &'a str,
+    pub how: &'a str,
+    pub by_person_id: &'a str,
+    pub recorded_by: &'a str,
+    pub recorded_at: i64,
+}
+
+pub async fn agree(conn: &mut Conn, a: &NewAgreement<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plan_agreements (household_id, version, agreed_on, how, by_person_id, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(a.household_id)
+    .bind(a.version)
+    .bind(a.agreed_on)
+    .bind(a.how)
+    .bind(a.by_person_id)
+    .bind(a.recorded_by)
+    .bind(a.recorded_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    sqlx::query("UPDATE plans SET agreed_version = $1 WHERE household_id = $2")
+        .bind(a.version)
+        .bind(a.household_id)
+        .execute(conn)
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AgreementRow {
+    pub version: i64,
+    pub agreed_on: String,
+    pub how: String,
+    pub by_person_id: String,
+    pub by_name: String,
+}
+
+pub async fn agreements(conn: &mut Conn, household_id: &str) -> Result<Vec<AgreementRow>> {
+    Ok(sqlx::query_as(
+        "SELECT a.version, a.agreed_on, a.how, a.by_person_id, p.given_name || ' ' || p.family_name AS by_name \
+         FROM plan_agreements a JOIN persons p ON p.id = a.by_person_id WHERE a.household_id = $1 ORDER BY a.version",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct VersionRow {
+    pub version: i64,
+    pub content: String,
+    pub created_on: String,
+    pub saved_at: i64,
+    pub saved_by: String,
+}
+
+pub async fn versions(conn: &mut Conn, household_id: &str) -> Result<Vec<VersionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT v.version, v.content, v.created_on, v.saved_at, u.display_name AS saved_by \
+         FROM plan_versions v JOIN users u ON u.id = v.saved_by WHERE v.household_id = $1 ORDER BY v.version",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub struct NewEvaluation<'a> {
+    pub id: &'a str,
+    pub household_id: &'a str,
+    pub goal_id: &'a str,
+    pub evaluated_on: &'a str,
+    pub outcome: &'a str,
+    pub next_step: &'a str,
+    pub note: &'a str,
+    pub triage_id: Option<&'a str>,
+    pub created_by: &'a str,
+    pub created_at: i64,
+}
+
+pub async fn add_evaluation(conn: &mut Conn, e: &NewEvaluation<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO evaluations (id, household_id, goal_id, evaluated_on, outcome, next_step, note, triage_id, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(e.id)
+    .bind(e.household_id)
+    .bind(e.goal_id)
+    .bind(e.evaluated_on)
+    .bind(e.outcome)
+    .bind(e.next_step)
+    .bind(e.note)
+    .bind(e.triage_id)
+    .bind(e.created_by)
+    .bind(e.created_at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EvaluationRow {
+    pub id: String,
+    pub goal_id: String,
+    pub goal_text: String,
+    pub evaluated_on: String,
+    pub outcome: String,
+    pub next_step: String,
+    pub note: String,
+    pub triage_id: Option<String>,
+    pub by_name: String,
+}
+
+pub async fn evaluations(conn: &mut Conn, household_id: &str) -> Result<Vec<EvaluationRow>> {
+    Ok(sqlx::query_as(
+        "SELECT e.id, e.goal_id, g.text AS goal_text, e.evaluated_on, e.outcome, e.next_step, e.note, e.triage_id, \
+                u.display_name AS by_name \
+         FROM evaluations e JOIN plan_goals g ON g.id = e.goal_id JOIN users u ON u.id = e.created_by \
+         WHERE e.household_id = $1 ORDER BY e.evaluated_on DESC, e.created_at DESC",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DueGoalRow {
+    pub household_id: String,
+    pub street: String,
+    pub house_number: String,
+    pub city: String,
+    pub goal_id: String,
+    pub text: String,
+    pub next_evaluation_on: String,
+}
+
+/// Open goals evaluated on or before `until`, in the open trajectories the user works on.
+pub async fn goals_due_for_user(
+    conn: &mut Conn,
+    user_id: &str,
+    until: &str,
+) -> Result<Vec<DueGoalRow>> {
+    Ok(sqlx::query_as(
+        "SELECT g.household_id, h.street, h.house_number, h.city, g.id AS goal_id, g.text, g.next_evaluation_on \
+         FROM trajectories t JOIN plan_goals g ON g.household_id = t.household_id \
+         JOIN households h ON h.id = t.household_id \
+         WHERE t.closed_at IS NULL AND t.id IN (SELECT id FROM trajectories WHERE regisseur_id = $1 AND closed_at IS NULL \
+               UNION SELECT trajectory_id FROM trajectory_team WHERE user_id = $1) \
+           AND g.removed = 0 AND g.status = 'open' AND g.next_evaluation_on <= $2 \
+         ORDER BY g.next_evaluation_on, g.household_id",
+    )
+    .bind(user_id)
+    .bind(until)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UnagreedRow {
+    pub household_id: String,
+    pub street: String,
+    pub house_number: String,
+    pub city: String,
+    pub version: i64,
+    pub agreed_version: Option<i64>,
+}
+
+/// Plans whose current version the household has not agreed to, for the user's trajectories.
+pub async fn not_agreed_for_user(conn: &mut Conn, user_id: &str) -> Result<Vec<UnagreedRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.household_id, h.street, h.house_number, h.city, p.version, p.agreed_version \
+         FROM trajectories t JOIN plans p ON p.household_id = t.household_id \
+         JOIN households h ON h.id = t.household_id \
+         WHERE t.closed_at IS NULL AND t.id IN (SELECT id FROM trajectories WHERE regisseur_id = $1 AND closed_at IS NULL \
+               UNION SELECT trajectory_id FROM trajectory_team WHERE user_id = $1) \
+           AND (p.agreed_version IS NULL OR p.agreed_version < p.version) \
+         ORDER BY p.updated_at",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
