@@ -104,7 +104,7 @@ pub async fn pdf(
     ApiUser(session): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    plan_pdf_response(&state, &session.actor, &id).await
+    Ok(plan_pdf_response(&state, &session.actor, &id).await?)
 }
 
 /// One PDF answer for the API and the pages.
@@ -112,7 +112,7 @@ pub(crate) async fn plan_pdf_response(
     state: &AppState,
     actor: &spil_domain::access::Actor,
     household_id: &str,
-) -> Result<Response, ApiError> {
+) -> Result<Response, spil_app::AppError> {
     let plan = state
         .app
         .plan(actor, household_id)

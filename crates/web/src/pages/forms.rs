@@ -89,6 +89,28 @@ pub fn dutch_date(iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_owned())
 }
 
+/// Form rows left empty are not sent on, so an error at `list[k]` belongs to the k-th filled
+/// row: map it back to the row on the form.
+pub fn remap_rows(
+    errors: spil_domain::FieldErrors,
+    list: &str,
+    filled: &[usize],
+) -> spil_domain::FieldErrors {
+    let prefix = format!("{list}[");
+    let mut mapped = spil_domain::FieldErrors::new();
+    for (path, error) in errors.0 {
+        let path = match path.strip_prefix(&prefix).and_then(|r| r.split_once(']')) {
+            Some((n, rest)) => match n.parse::<usize>().ok().and_then(|n| filled.get(n)) {
+                Some(row) => format!("{list}[{row}]{rest}"),
+                None => path.clone(),
+            },
+            None => path,
+        };
+        mapped.add(path, error);
+    }
+    mapped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

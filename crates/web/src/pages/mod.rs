@@ -2,9 +2,11 @@
 //! each form carrying the session's CSRF token.
 
 mod charts;
+mod contacts;
 mod forms;
 mod household;
 mod intake;
+mod plan;
 mod register;
 
 use askama::Template;
@@ -47,6 +49,15 @@ pub fn router() -> Router<AppState> {
         .route("/huishoudens/{id}/scores", post(intake::add_scores))
         .route("/huishoudens/{id}/voorstel", post(intake::propose))
         .route("/huishoudens/{id}/besluit", post(intake::decide))
+        .route("/huishoudens/{id}/plan", get(plan::page).post(plan::save))
+        .route(
+            "/huishoudens/{id}/contacten",
+            get(contacts::page).post(contacts::add),
+        )
+        .route("/huishoudens/{id}/waakvlam", post(contacts::waakvlam))
+        .route("/huishoudens/{id}/plan.pdf", get(plan::pdf))
+        .route("/huishoudens/{id}/plan/akkoord", post(plan::agree))
+        .route("/huishoudens/{id}/evaluatie", post(plan::evaluate))
         .route("/toegangscontrole", get(audit))
         .route("/beleid", get(policy))
         .route("/static/spil.css", get(stylesheet))
@@ -423,6 +434,53 @@ struct MinePage {
     layout: Layout,
     own: Vec<MineRow>,
     queue: Vec<MineRow>,
+    todo: Vec<Todo>,
+}
+
+/// One line of "this week": what, for which household, when, and whether it is late.
+struct Todo {
+    household_id: String,
+    anchor: &'static str,
+    what: String,
+    address: String,
+    when: String,
+    late: bool,
+}
+
+fn todo_list(worklist: spil_app::worklist::Worklist) -> Vec<Todo> {
+    let mut todo: Vec<Todo> = worklist
+        .evaluations_due
+        .into_iter()
+        .map(|e| Todo {
+            anchor: "doelen",
+            what: format!("Evaluatie: {}", e.goal),
+            address: e.address,
+            when: forms::dutch_date(&e.due_on),
+            late: e.overdue,
+            household_id: e.household_id,
+        })
+        .chain(worklist.waakvlam_due.into_iter().map(|w| Todo {
+            anchor: "",
+            what: "Waakvlamcontact".into(),
+            address: w.address,
+            when: forms::dutch_date(&w.due_on),
+            late: w.overdue,
+            household_id: w.household_id,
+        }))
+        .collect();
+    todo.extend(worklist.plans_not_agreed.into_iter().map(|p| Todo {
+        anchor: "akkoord",
+        what: format!(
+            "Plan versie {}: {}",
+            p.version,
+            p.state.label().to_lowercase()
+        ),
+        address: p.address,
+        when: String::new(),
+        late: false,
+        household_id: p.household_id,
+    }));
+    todo
 }
 
 async fn mine(State(state): State<AppState>, user: WebUser) -> Result<Html<String>, PageError> {
@@ -462,10 +520,16 @@ async fn mine(State(state): State<AppState>, user: WebUser) -> Result<Html<Strin
             own.push(row);
         }
     }
+    let todo = if user.session.actor.role.works_with_households() {
+        todo_list(state.app.worklist(&user.session.actor).await?)
+    } else {
+        Vec::new()
+    };
     render(&MinePage {
         layout: Layout::for_session(&user.session, "mine"),
         own,
         queue,
+        todo,
     })
 }
 

@@ -303,21 +303,7 @@ fn remap_member_errors(values: &HashMap<String, String>, errors: FieldErrors) ->
                 .any(|f| optional(values, &format!("m{i}_{f}")).is_some())
         })
         .collect();
-    let mut mapped = FieldErrors::new();
-    for (path, error) in errors.0 {
-        let path = match path
-            .strip_prefix("members[")
-            .and_then(|r| r.split_once(']'))
-        {
-            Some((n, rest)) => match n.parse::<usize>().ok().and_then(|n| filled.get(n)) {
-                Some(row) => format!("members[{row}]{rest}"),
-                None => path.clone(),
-            },
-            None => path,
-        };
-        mapped.add(path, error);
-    }
-    mapped
+    super::forms::remap_rows(errors, "members", &filled)
 }
 
 pub async fn submit(

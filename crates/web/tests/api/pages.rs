@@ -251,3 +251,118 @@ async fn signing_out_ends_the_session() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_sensitive_note_shows_on_the_page_only_for_the_regisseur_and_its_author() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/contacts", app.example_household);
+    let (status, _) = app
+        .post(&anne, &path, &serde_json::json!({"kind": "telefonisch", "date": crate::helpers::today(), "minutes": 20,
+            "participants": ["Ingrid"], "note": "Ingrid vertelt over geweld van vroeger", "sensitive": true}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let page = |who: &'static str| {
+        let app = &app;
+        async move {
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let login = client
+                .get(format!("{}/inloggen", app.base))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let csrf = hidden(&login.text().await.unwrap_or_default(), "_csrf");
+            client
+                .post(format!("{}/inloggen", app.base))
+                .form(&[
+                    ("username", who),
+                    ("password", "demo"),
+                    ("_csrf", &csrf),
+                    ("next", ""),
+                ])
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            client
+                .get(format!(
+                    "{}/huishoudens/{}/contacten",
+                    app.base, app.example_household
+                ))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .text()
+                .await
+                .unwrap_or_default()
+        }
+    };
+    let for_anne = page("anne").await;
+    let for_dewi = page("dewi").await;
+    assert!(for_anne.contains("Ingrid vertelt over geweld van vroeger"));
+    assert!(for_dewi.contains("20"), "the minutes count for everyone");
+    assert!(
+        !for_dewi.contains("geweld van vroeger"),
+        "dewi is on the team but not the author"
+    );
+    assert!(for_dewi.contains("Vertrouwelijke notitie: alleen de regisseur"));
+}
+
+#[tokio::test]
+async fn the_plan_form_keeps_what_was_typed_and_marks_the_wrong_row() {
+    let app = spawn_app().await;
+    sign_in(&app, "anne").await;
+    let url = format!("{}/huishoudens/{}/plan", app.base, app.example_household);
+    let page = app
+        .client
+        .get(&url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        page.contains("Nog niet akkoord") || page.contains("Nog geen plan"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "_csrf");
+    // Row 0 left empty (skipped); row 1 has a date before the plan's start.
+    let response = app
+        .client
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("g0_id", ""),
+            ("g0_text", ""),
+            ("g1_id", ""),
+            ("g1_text", "Rust in huis"),
+            ("g1_result", "Geen ruzie over geld"),
+            ("g1_evaluate_on", "2001-01-01"),
+            ("agreements", "Alles op papier"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap_or_default();
+    assert!(
+        page.contains("href=\"#g1_evaluate_on\""),
+        "the summary links to row 2's date"
+    );
+    assert!(page.contains("Deze datum ligt vóór de start van het plan."));
+    assert!(
+        page.contains("value=\"Rust in huis\""),
+        "what was typed stays"
+    );
+    let (status, plan) = app
+        .get(
+            &app.token("anne").await,
+            &format!("/api/v1/households/{}/plan", app.example_household),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing was saved: {plan}");
+}
