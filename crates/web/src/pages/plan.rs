@@ -57,7 +57,8 @@ struct PlanPage {
     action_rows: Vec<Row>,
     agreements_text: String,
     agreement_fields: Vec<FieldView>,
-    evaluation_options: (Vec<(String, String)>, Vec<(String, String)>),
+    outcomes: Vec<(String, String)>,
+    next_steps: Vec<(String, String)>,
     today: String,
     versions: Vec<VersionView>,
     evaluations: Vec<EvaluationView>,
@@ -451,16 +452,14 @@ fn build(
         action_rows,
         agreements_text: values.get("agreements").cloned().unwrap_or_default(),
         agreement_fields,
-        evaluation_options: (
-            Outcome::ALL
-                .iter()
-                .map(|o| (o.key().to_owned(), o.label().to_owned()))
-                .collect(),
-            NextStep::ALL
-                .iter()
-                .map(|s| (s.key().to_owned(), s.label().to_owned()))
-                .collect(),
-        ),
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|o| (o.key().to_owned(), o.label().to_owned()))
+            .collect(),
+        next_steps: NextStep::ALL
+            .iter()
+            .map(|s| (s.key().to_owned(), s.label().to_owned()))
+            .collect(),
         today,
         versions: versions.into_iter().rev().collect(),
         evaluations,
