@@ -312,22 +312,29 @@ fn build(
             index: i,
             id: values.get(&format!("g{i}_id")).cloned().unwrap_or_default(),
             fields: vec![
-                fill(FieldView::new(
-                    format!("g{i}_text"),
-                    "Het doel, in de woorden van het gezin",
-                    "text",
-                )),
-                fill(FieldView::new(
-                    format!("g{i}_result"),
-                    "Zo weten we dat het gelukt is",
-                    "text",
-                )),
+                fill(
+                    FieldView::new(
+                        format!("g{i}_text"),
+                        "Het doel, in de woorden van het gezin",
+                        "text",
+                    )
+                    .required(),
+                ),
+                fill(
+                    FieldView::new(
+                        format!("g{i}_result"),
+                        "Zo weten we dat het gelukt is",
+                        "text",
+                    )
+                    .required(),
+                ),
                 fill(
                     FieldView::new(format!("g{i}_person"), "Voor wie", "select")
                         .options(for_options.clone()),
                 ),
                 fill(
                     FieldView::new(format!("g{i}_evaluate_on"), "Samen terugkijken op", "date")
+                        .required()
                         .hint("Kies een datum waarop u samen bekijkt of het doel bereikt is."),
                 ),
             ],
@@ -338,13 +345,10 @@ fn build(
             index: i,
             id: values.get(&format!("a{i}_id")).cloned().unwrap_or_default(),
             fields: vec![
-                fill(FieldView::new(
-                    format!("a{i}_text"),
-                    "Wat gebeurt er",
-                    "text",
-                )),
+                fill(FieldView::new(format!("a{i}_text"), "Wat gebeurt er", "text").required()),
                 fill(
                     FieldView::new(format!("a{i}_who"), "Wie doet het", "select")
+                        .required()
                         .options(who.clone()),
                 ),
                 fill(

@@ -1,0 +1,119 @@
+// The example household's plan (seed 001) in a real browser: made with the family, agreed on
+// paper, changed after agreement (a new version, with what changed), a goal evaluated, the PDF,
+// contacts with a sensitive note, and this week's worklist.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSpil, newPage, axeViolations, signIn } from './harness.mjs';
+
+let spil;
+before(async () => { spil = await startSpil(); });
+after(async () => { await spil?.stop(); });
+
+async function assertAccessible(page, name) {
+  assert.deepEqual(await axeViolations(page), [], `axe-core violations on ${name}`);
+  assert.deepEqual(page.problems, [], `console errors on ${name}`);
+}
+
+const inDays = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+
+test('anne makes the Hendriks plan with the family, records their agreement and evaluates a goal', async () => {
+  const page = await newPage(spil);
+  await signIn(page, spil.base, 'anne');
+  await page.getByRole('link', { name: /Hendriks/ }).first().click();
+  await page.getByRole('link', { name: 'Ons plan' }).click();
+  await page.getByRole('heading', { name: 'Ons plan: huishouden Hendriks' }).waitFor();
+  await assertAccessible(page, 'empty plan');
+
+  const goal1 = page.getByRole('group', { name: 'Doel 1', exact: true });
+  await goal1.getByLabel('Het doel, in de woorden van het gezin').fill('Er is weer rust in huis');
+  await goal1.getByLabel('Zo weten we dat het gelukt is').fill('Geen ruzie meer over geld aan tafel');
+  await goal1.getByLabel('Samen terugkijken op').fill(inDays(42));
+  const goal2 = page.getByRole('group', { name: 'Doel 2', exact: true });
+  await goal2.getByLabel('Het doel, in de woorden van het gezin').fill('Fenna gaat weer elke dag naar school');
+  await goal2.getByLabel('Zo weten we dat het gelukt is').fill('Vier weken zonder verzuim');
+  await goal2.getByLabel('Voor wie').selectOption({ label: 'Fenna Hendriks' });
+  await goal2.getByLabel('Samen terugkijken op').fill(inDays(3));
+  const action1 = page.getByRole('group', { name: 'Actie 1', exact: true });
+  await action1.getByLabel('Wat gebeurt er').fill('Alle post over geld samen openen');
+  await action1.getByLabel('Wie doet het').selectOption({ label: 'Ingrid Hendriks' });
+  const action2 = page.getByRole('group', { name: 'Actie 2', exact: true });
+  await action2.getByLabel('Wat gebeurt er').fill('Oma brengt Fenna op maandag naar school');
+  await action2.getByLabel('Wie doet het').selectOption('network');
+  await action2.getByLabel('Naam of organisatie').fill('Oma Hendriks');
+  await page.getByLabel(/^Afspraken/).fill('Alle afspraken op papier\nWe bellen elke maandag om 10 uur');
+  await page.getByRole('button', { name: 'Plan opslaan' }).click();
+
+  await page.getByText('Nog niet akkoord', { exact: true }).waitFor();
+  assert.ok(await page.getByRole('heading', { name: '2. Fenna gaat weer elke dag naar school' }).isVisible());
+  assert.ok(await page.getByText('Oma Hendriks: Oma brengt Fenna op maandag naar school', { exact: false }).isVisible());
+  await assertAccessible(page, 'plan before agreement');
+
+  // The family signs on paper; the plan records who, when and how.
+  await page.getByLabel('Wie gaf akkoord').selectOption({ label: 'Ingrid Hendriks' });
+  await page.getByLabel('Hoe', { exact: true }).selectOption('signed_paper');
+  await page.getByRole('button', { name: 'Akkoord vastleggen' }).click();
+  await page.getByText(/^Akkoord: Ingrid Hendriks op .* \(op papier ondertekend\)/).waitFor();
+
+  // The paper version is a PDF.
+  const pdf = await page.request.get(`${spil.base}/huishoudens/${await householdId(page)}/plan.pdf`);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.ok((await pdf.body()).subarray(0, 5).toString() === '%PDF-');
+
+  // A change after agreement makes version 2, which the family has not seen yet.
+  await page.getByLabel(/^Afspraken/).fill('Alle afspraken op papier\nWe bellen elke dinsdag om 10 uur');
+  await page.getByRole('button', { name: 'Plan opslaan' }).click();
+  await page.getByText(/^Gewijzigd na akkoord: versie 2/).waitFor();
+  const versions = page.getByRole('region', { name: 'Versies en wat er veranderde' });
+  assert.ok(await versions.getByText('Nieuwe afspraak: We bellen elke dinsdag om 10 uur').isVisible());
+  assert.ok(await versions.getByText('Afspraak weggehaald: We bellen elke maandag om 10 uur').isVisible());
+  await assertAccessible(page, 'plan changed since agreement');
+
+  // The worklist shows the evaluation due this week and the plan waiting for agreement.
+  await page.getByRole('link', { name: 'Mijn huishoudens' }).click();
+  const week = page.getByRole('region', { name: 'Deze week te doen' });
+  await week.getByRole('link', { name: 'Evaluatie: Fenna gaat weer elke dag naar school' }).waitFor();
+  assert.ok(await week.getByRole('link', { name: 'Plan versie 2: gewijzigd na akkoord' }).isVisible());
+  await assertAccessible(page, 'worklist');
+
+  // Evaluating the goal from the worklist.
+  await week.getByRole('link', { name: 'Evaluatie: Fenna gaat weer elke dag naar school' }).click();
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '2. Fenna gaat weer elke dag naar school' }) });
+  await card.getByText('Evalueer dit doel').click();
+  await card.getByLabel('Hoe ging het?').selectOption('partly');
+  await card.getByLabel('Wat is de volgende stap?').selectOption('continue');
+  await card.getByLabel(/^Toelichting/).fill('Drie van de vier weken gelukt');
+  await card.getByRole('button', { name: 'Evaluatie opslaan' }).click();
+  await page.getByRole('table', { name: 'Evaluaties van de doelen' }).getByText('Drie van de vier weken gelukt').waitFor();
+  await assertAccessible(page, 'plan with an evaluation');
+  await page.context().close();
+});
+
+test('contacts are recorded with their time; bad input keeps what was typed', async () => {
+  const page = await newPage(spil);
+  await signIn(page, spil.base, 'anne');
+  await page.getByRole('link', { name: /Hendriks/ }).first().click();
+  await page.getByRole('link', { name: 'Contacten en tijd' }).click();
+  await page.getByRole('heading', { name: 'Contacten en tijd: huishouden Hendriks' }).waitFor();
+  await assertAccessible(page, 'contacts');
+  await page.getByLabel('Soort contact').selectOption('huisbezoek');
+  await page.getByLabel('Tijd in minuten').fill('90');
+  await page.getByLabel('Wie waren erbij').fill('Ingrid, Bas');
+  await page.getByLabel(/^Notitie/).fill('Keukentafelgesprek over de post');
+  await page.getByRole('button', { name: 'Contact opslaan' }).click();
+  await page.getByText('1 uur en 30 minuten').waitFor();
+
+  // Bad input keeps what was typed and says what is wrong, in Dutch.
+  await page.getByLabel('Tijd in minuten').fill('2000');
+  await page.getByLabel(/^Notitie/).fill('Te lang genoteerd');
+  await page.getByLabel(/Vertrouwelijke notitie/).check();
+  await page.getByRole('button', { name: 'Contact opslaan' }).click();
+  await page.getByRole('alert').getByText('Dit mag hier niet.').waitFor();
+  assert.equal(await page.getByLabel(/^Notitie/).inputValue(), 'Te lang genoteerd');
+  await assertAccessible(page, 'contacts with an error');
+  await page.context().close();
+});
+
+async function householdId(page) {
+  return new URL(page.url()).pathname.split('/')[2];
+}
