@@ -272,6 +272,20 @@ impl App {
     }
 
     async fn seed_synthetic(&self, actors: &[Actor], rng: &mut StdRng) -> AppResult<()> {
+        let actor = &actors[rng.gen_range(0..actors.len())];
+        // Most households are taken up: the registering professional becomes regisseur.
+        let take_up = rng.gen_bool(0.8);
+        self.seed_household_for(actor, take_up, rng).await?;
+        Ok(())
+    }
+
+    /// One synthetic household registered by `actor`; when taken up, `actor` is its regisseur.
+    async fn seed_household_for(
+        &self,
+        actor: &Actor,
+        take_up: bool,
+        rng: &mut StdRng,
+    ) -> AppResult<String> {
         const GIVEN: &[&str] = &[
             "Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn", "Tess", "Noah", "Sara",
             "Liam", "Zoë", "Mohammed", "Fatma", "Jan", "Anna", "Kees", "Wilma", "Yusuf", "Lotte",
@@ -327,7 +341,6 @@ impl App {
             "outreach",
             "politie",
         ];
-        let actor = &actors[rng.gen_range(0..actors.len())];
         let family = FAMILY[rng.gen_range(0..FAMILY.len())];
         let adults = rng.gen_range(1..=2);
         let children = rng.gen_range(0..=3);
@@ -399,8 +412,7 @@ impl App {
                 },
             )
             .await?;
-        // Most households are taken up: the registering professional becomes regisseur.
-        if rng.gen_bool(0.8) {
+        if take_up {
             self.set_team(
                 actor,
                 &created.household_id,
@@ -420,6 +432,99 @@ impl App {
                     &created.household_id,
                     &StatusInput {
                         status: (*status).into(),
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(created.household_id)
+    }
+
+    /// A professional's caseload for measuring the worklist: `households` households with
+    /// `username` as regisseur, each with a plan (some goals due this week or overdue, half
+    /// agreed), keep-alive contact for every fifth, and two contacts each. Adds the account
+    /// (team Aalten-Noord) when it does not exist yet.
+    pub async fn seed_caseload(&self, username: &str, households: usize) -> AppResult<()> {
+        let exists = {
+            let mut conn = self.store().reader().await?;
+            org::user_by_username(&mut conn, username).await?.is_some()
+        };
+        if !exists {
+            self.add_user(
+                &NewUserInput {
+                    username,
+                    display_name: "Caseload Bench",
+                    password: DEMO_PASSWORD,
+                    role: Role::Professional.key(),
+                    team: Some(TEAMS[0].name),
+                    municipality_id: None,
+                },
+                None,
+            )
+            .await?;
+        }
+        let actor = self.demo_actor(username).await?;
+        let mut rng = StdRng::seed_from_u64(60);
+        let today = crate::today();
+        let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+        for i in 0..households {
+            let household = self.seed_household_for(&actor, true, &mut rng).await?;
+            let plan = crate::plan::PlanInput {
+                goals: (0..3)
+                    .map(|g| crate::plan::GoalInput {
+                        text: format!("Doel {g} van huishouden {i}"),
+                        result: "Een concreet resultaat".into(),
+                        evaluate_on: day([0, 20, 60][g] + (i % 5) as i64),
+                        ..Default::default()
+                    })
+                    .collect(),
+                actions: vec![crate::plan::ActionInput {
+                    text: "Samen de post openen".into(),
+                    actor: crate::plan::ActorInput {
+                        kind: "professional".into(),
+                        reference: None,
+                    },
+                    ..Default::default()
+                }],
+                agreements: vec!["Alle afspraken op papier".into()],
+            };
+            self.save_plan(&actor, &household, &plan).await?;
+            if i % 2 == 0 {
+                let members = self.household(&actor, &household).await?.members;
+                if let Some(member) = members.first() {
+                    self.agree_plan(
+                        &actor,
+                        &household,
+                        &crate::plan::AgreementInput {
+                            date: today.to_string(),
+                            how: "verbal".into(),
+                            by_person_id: member.person_id.clone(),
+                        },
+                    )
+                    .await?;
+                }
+            }
+            if i % 5 == 0 {
+                self.set_waakvlam(
+                    &actor,
+                    &household,
+                    &crate::worklist::WaakvlamInput {
+                        interval_days: 7,
+                        until: day(180),
+                    },
+                )
+                .await?;
+            }
+            for c in 0..2 {
+                self.add_contact(
+                    &actor,
+                    &household,
+                    &crate::contacts::ContactInput {
+                        kind: "huisbezoek".into(),
+                        date: day(-(c * 10)),
+                        minutes: 45,
+                        note: "Bezoek".into(),
+                        ..Default::default()
                     },
                 )
                 .await?;

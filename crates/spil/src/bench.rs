@@ -24,7 +24,15 @@ pub struct BenchArgs {
     /// Seconds to measure each operation.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Contacts the database should hold for the basishulp report; what is missing is loaded.
+    #[arg(long, default_value_t = 2_000_000)]
+    contacts: usize,
+    /// Households of the professional whose worklist is measured.
+    #[arg(long, default_value_t = 60)]
+    caseload: usize,
 }
+
+const CASELOAD_USER: &str = "bench-caseload";
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     let dir = std::env::temp_dir().join(format!("spil-bench-{}", std::process::id()));
@@ -53,6 +61,20 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         })
         .await?;
     bar.finish_and_clear();
+    load_contacts(&loader, args.contacts).await?;
+    let has_caseload = {
+        let mut conn = loader.store().reader().await?;
+        spil_store::org::user_by_username(&mut conn, CASELOAD_USER)
+            .await?
+            .is_some()
+    };
+    if !has_caseload {
+        loader.seed_caseload(CASELOAD_USER, args.caseload).await?;
+        eprintln!(
+            "loaded a caseload of {} households for {CASELOAD_USER}",
+            args.caseload
+        );
+    }
     loader.store().close().await;
     let households = existing + to_add;
     eprintln!(
@@ -136,6 +158,77 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         on_household(ids.clone(), reqwest::Method::POST, "/triage"),
     )
     .await?;
+    let caseload_token = self::token(&client, &base, CASELOAD_USER).await?;
+    let worklists = measure(
+        "GET /api/v1/worklist",
+        &client,
+        &base,
+        &caseload_token,
+        args.clients,
+        args.seconds,
+        |client, base, token, _| async move {
+            let response = client
+                .get(format!("{base}/api/v1/worklist"))
+                .bearer_auth(token)
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "status {}",
+                response.status()
+            );
+            let body: serde_json::Value = response.json().await?;
+            anyhow::ensure!(
+                body["evaluations_due"]
+                    .as_array()
+                    .is_some_and(|e| !e.is_empty()),
+                "nothing due"
+            );
+            Ok(())
+        },
+    )
+    .await?;
+    // A year of basishulp minutes, as a council asks for it: per team and per month, one at a
+    // time and a few at once (it is an occasional report, not a page opened all day).
+    let coordinator = self::token(&client, &base, "chris").await?;
+    let year_ago = (spil_app::today() - chrono::Duration::days(365)).to_string();
+    let mut reports = Vec::new();
+    for group in ["team", "month", "household"] {
+        let from = year_ago.clone();
+        let measured = measure(
+            &format!("GET /api/v1/reports/basishulp?group_by={group}"),
+            &client,
+            &base,
+            &coordinator,
+            4.min(args.clients),
+            args.seconds,
+            move |client, base, token, _| {
+                let from = from.clone();
+                async move {
+                    let response = client
+                        .get(format!(
+                            "{base}/api/v1/reports/basishulp?from={from}&group_by={group}"
+                        ))
+                        .bearer_auth(token)
+                        .send()
+                        .await?;
+                    anyhow::ensure!(
+                        response.status().is_success(),
+                        "status {}",
+                        response.status()
+                    );
+                    let body: serde_json::Value = response.json().await?;
+                    anyhow::ensure!(
+                        body["total_minutes"].as_i64().unwrap_or(0) > 0,
+                        "no minutes"
+                    );
+                    Ok(())
+                }
+            },
+        )
+        .await?;
+        reports.push((group, measured));
+    }
     let engine = triage_in_process()?;
     println!(
         "triage in-process (pure engine, default policy): n={} p50={:.2}µs p99={:.2}µs max={:.2}µs",
@@ -144,18 +237,101 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         engine.p99_ms * 1000.0,
         engine.max_ms * 1000.0
     );
-    for (name, result) in [
+    let report_names: Vec<String> = reports.iter().map(|(g, _)| format!("report/{g}")).collect();
+    let mut results = vec![
         ("read", &reads),
         ("register", &writes),
         ("triage", &triages),
-    ] {
+        ("worklist", &worklists),
+    ];
+    for (name, (_, measured)) in report_names.iter().zip(&reports) {
+        results.push((name.as_str(), measured));
+    }
+    for (name, result) in results {
         println!(
-            "{name:9} n={:7} throughput={:8.0}/s p50={:6.2}ms p90={:6.2}ms p99={:6.2}ms max={:6.2}ms",
+            "{name:16} n={:7} throughput={:8.0}/s p50={:6.2}ms p90={:6.2}ms p99={:6.2}ms max={:6.2}ms",
             result.count, result.per_second, result.p50_ms, result.p90_ms, result.p99_ms, result.max_ms
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Bring the contacts up to `wanted`: about twenty per household over the past year, written
+/// in bulk (loading is not what is measured), then the daily totals recounted.
+async fn load_contacts(app: &App, wanted: usize) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    let (existing, households, author) = {
+        let mut conn = app.store().reader().await?;
+        let existing = spil_store::contacts::count(&mut conn).await? as usize;
+        let households = spil_store::residents::households_with_team(&mut conn).await?;
+        let author = spil_store::org::user_by_username(&mut conn, "anne")
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no demo account anne"))?
+            .id;
+        (existing, households, author)
+    };
+    let missing = wanted.saturating_sub(existing);
+    if missing == 0 || households.is_empty() {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let bar = indicatif::ProgressBar::new(missing as u64);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(existing as u64);
+    let today = spil_app::today();
+    let kinds = [
+        "huisbezoek",
+        "telefonisch",
+        "kantoor",
+        "online",
+        "school",
+        "overleg",
+        "mdo",
+    ];
+    let mut done = 0;
+    while done < missing {
+        let batch = (missing - done).min(20_000);
+        let rows: Vec<(String, usize, String, i64, &str)> = (0..batch)
+            .map(|_| {
+                (
+                    uuid::Uuid::now_v7().to_string(),
+                    rng.gen_range(0..households.len()),
+                    (today - chrono::Duration::days(rng.gen_range(0..365))).to_string(),
+                    rng.gen_range(5..120),
+                    kinds[rng.gen_range(0..kinds.len())],
+                )
+            })
+            .collect();
+        let contacts: Vec<spil_store::contacts::NewContact<'_>> = rows
+            .iter()
+            .map(
+                |(id, h, date, minutes, kind)| spil_store::contacts::NewContact {
+                    id,
+                    household_id: &households[*h].0,
+                    team_id: &households[*h].1,
+                    kind,
+                    date,
+                    minutes: *minutes,
+                    participants: "[]",
+                    note: "",
+                    sensitive: false,
+                    author_id: &author,
+                    created_at: spil_app::now_micros(),
+                },
+            )
+            .collect();
+        let mut tx = app.store().begin().await?;
+        spil_store::contacts::insert_many(&mut tx, &contacts).await?;
+        spil_store::commit(tx).await?;
+        done += batch;
+        bar.set_position(done as u64);
+    }
+    let mut tx = app.store().begin().await?;
+    spil_store::contacts::rebuild_daily_totals(&mut tx).await?;
+    spil_store::commit(tx).await?;
+    bar.finish_and_clear();
+    eprintln!("loaded {missing} contacts in {:.1?}", started.elapsed());
+    Ok(())
 }
 
 /// A call on one of the given households, round robin, that must succeed.

@@ -22,23 +22,10 @@ pub async fn insert(conn: &mut Conn, entries: &[Access]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
-    let mut sql = String::from("INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason) VALUES ");
-    for i in 0..entries.len() {
-        let p = i * 7;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-            p + 1,
-            p + 2,
-            p + 3,
-            p + 4,
-            p + 5,
-            p + 6,
-            p + 7
-        ));
-    }
+    let sql = format!(
+        "INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason) VALUES {}",
+        crate::placeholders(entries.len(), 7)
+    );
     let mut query = sqlx::query(&sql);
     for a in entries {
         query = query

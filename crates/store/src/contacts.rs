@@ -34,10 +34,74 @@ pub async fn insert(conn: &mut Conn, c: &NewContact<'_>) -> Result<()> {
     .bind(i64::from(c.sensitive))
     .bind(c.author_id)
     .bind(c.created_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    sqlx::query(
+        "INSERT INTO contact_minutes_daily (team_id, day, minutes, contacts) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (team_id, day) DO UPDATE SET minutes = contact_minutes_daily.minutes + excluded.minutes, \
+         contacts = contact_minutes_daily.contacts + 1",
+    )
+    .bind(c.team_id)
+    .bind(c.date)
+    .bind(c.minutes)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
     Ok(())
+}
+
+/// Many contacts at once (loading test and benchmark data); call `rebuild_daily_totals` after.
+pub async fn insert_many(conn: &mut Conn, contacts: &[NewContact<'_>]) -> Result<()> {
+    // 11 values per row keeps a chunk within every backend's limit on bound values.
+    for chunk in contacts.chunks(500) {
+        let sql = format!(
+            "INSERT INTO contacts (id, household_id, team_id, kind, contact_date, minutes, participants, note, sensitive, author_id, created_at) VALUES {}",
+            crate::placeholders(chunk.len(), 11)
+        );
+        let mut query = sqlx::query(&sql);
+        for c in chunk {
+            query = query
+                .bind(c.id)
+                .bind(c.household_id)
+                .bind(c.team_id)
+                .bind(c.kind)
+                .bind(c.date)
+                .bind(c.minutes)
+                .bind(c.participants)
+                .bind(c.note)
+                .bind(i64::from(c.sensitive))
+                .bind(c.author_id)
+                .bind(c.created_at);
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}
+
+/// Recount the per-team daily totals from the contacts themselves.
+pub async fn rebuild_daily_totals(conn: &mut Conn) -> Result<()> {
+    sqlx::query("DELETE FROM contact_minutes_daily")
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::from_write)?;
+    sqlx::query(
+        "INSERT INTO contact_minutes_daily (team_id, day, minutes, contacts) \
+         SELECT team_id, contact_date, SUM(minutes), COUNT(*) FROM contacts GROUP BY team_id, contact_date",
+    )
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn count(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
+        .fetch_one(conn)
+        .await?)
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -74,16 +138,26 @@ pub async fn minutes_by(
     to: &str,
     only_team: Option<&str>,
 ) -> Result<Vec<(String, i64, i64)>> {
-    let (key, join) = match group {
-        Grouping::Team => ("t.name", "JOIN teams t ON t.id = c.team_id"),
-        Grouping::Month => ("SUBSTR(c.contact_date, 1, 7)", ""),
-        Grouping::Household => ("c.household_id", ""),
+    // Per team and per month read the daily totals; per household (one team) the contacts,
+    // through an index that holds all the columns the query needs.
+    let sql = match group {
+        Grouping::Team | Grouping::Month => {
+            let key = if group == Grouping::Team {
+                "t.name"
+            } else {
+                "SUBSTR(d.day, 1, 7)"
+            };
+            format!(
+                "SELECT {key} AS grp, CAST(SUM(d.minutes) AS BIGINT) AS minutes, CAST(SUM(d.contacts) AS BIGINT) AS contacts \
+                 FROM contact_minutes_daily d JOIN teams t ON t.id = d.team_id \
+                 WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) GROUP BY {key} ORDER BY {key}"
+            )
+        }
+        Grouping::Household => "SELECT c.household_id AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts \
+             FROM contacts c WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 \
+             GROUP BY c.household_id ORDER BY c.household_id"
+            .to_owned(),
     };
-    let sql = format!(
-        "SELECT {key} AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts FROM contacts c {join} \
-         WHERE c.contact_date >= $1 AND c.contact_date <= $2 AND ($3 = '' OR c.team_id = $3) \
-         GROUP BY {key} ORDER BY {key}"
-    );
     Ok(sqlx::query_as(&sql)
         .bind(from)
         .bind(to)

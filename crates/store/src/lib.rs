@@ -201,6 +201,26 @@ pub async fn commit(tx: Tx) -> Result<()> {
     tx.commit().await.map_err(StoreError::from_write)
 }
 
+/// `($1, $2), ($3, $4)`: the VALUES of a multi-row insert of `rows` rows of `columns` values.
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * columns + column + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Convert a 0/1 column.
 pub(crate) fn flag(value: i64) -> bool {
     value != 0
@@ -209,6 +229,11 @@ pub(crate) fn flag(value: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_number_every_value() {
+        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
 
     /// The two migration sets are one schema: they may differ only in how an auto-numbered
     /// key is spelled.

@@ -477,3 +477,12 @@ pub async fn feedback_facts(
     .fetch_optional(conn)
     .await?)
 }
+
+/// Every household with its intake team (loading benchmark data).
+pub async fn households_with_team(conn: &mut Conn) -> Result<Vec<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, intake_team_id FROM households ORDER BY id")
+            .fetch_all(conn)
+            .await?,
+    )
+}
