@@ -49,7 +49,7 @@ pub struct ContactView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MinutesRow {
-    /// The team's name, the month (YYYY-MM) or the household id.
+    /// The team's name, the month (YYYY-MM), the household id or the professional's name.
     pub key: String,
     pub minutes: i64,
     pub hours: f64,
@@ -203,11 +203,12 @@ impl App {
             "" | "team" => Some(Grouping::Team),
             "month" => Some(Grouping::Month),
             "household" => Some(Grouping::Household),
+            "professional" => Some(Grouping::Professional),
             _ => {
                 errors.add(
                     "group_by",
                     FieldError::Unknown {
-                        allowed: "team month household",
+                        allowed: "team month household professional",
                     },
                 );
                 None
@@ -218,12 +219,17 @@ impl App {
         else {
             return Err(AppError::Internal("validated fields missing".into()));
         };
-        // Per household is about identifiable households: only a coordinator, for their own team.
+        // Per household or per professional is about identifiable people: only a coordinator,
+        // for their own team.
         let only_team = match grouping {
-            Grouping::Household if actor.role == spil_domain::org::Role::Coordinator => {
+            Grouping::Household | Grouping::Professional
+                if actor.role == spil_domain::org::Role::Coordinator =>
+            {
                 actor.team_id.as_deref()
             }
-            Grouping::Household => return Err(AppError::Forbidden(Denial::NotRegisseur)),
+            Grouping::Household | Grouping::Professional => {
+                return Err(AppError::Forbidden(Denial::NotRegisseur))
+            }
             _ => None,
         };
         let mut conn = self.store().reader().await?;
@@ -243,6 +249,7 @@ impl App {
                 Grouping::Team => "team",
                 Grouping::Month => "month",
                 Grouping::Household => "household",
+                Grouping::Professional => "professional",
             }
             .to_owned(),
             rows: rows

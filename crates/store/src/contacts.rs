@@ -153,6 +153,11 @@ pub async fn minutes_by(
                  WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) GROUP BY {key} ORDER BY {key}"
             )
         }
+        Grouping::Professional => "SELECT u.display_name AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts \
+             FROM contacts c JOIN users u ON u.id = c.author_id \
+             WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 \
+             GROUP BY u.display_name ORDER BY u.display_name"
+            .to_owned(),
         Grouping::Household => "SELECT c.household_id AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts \
              FROM contacts c WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 \
              GROUP BY c.household_id ORDER BY c.household_id"
@@ -171,4 +176,6 @@ pub enum Grouping {
     Team,
     Month,
     Household,
+    /// The professional who recorded the contact.
+    Professional,
 }

@@ -4,6 +4,11 @@ use sqlx::FromRow;
 
 use crate::{Conn, Result, StoreError};
 
+/// The ids of the open trajectories user `$1` works on (as regisseur or in the team), each
+/// found through an index: the worklist's queries start here.
+pub(crate) const OPEN_FOR_USER_SQL: &str = "SELECT id FROM trajectories WHERE regisseur_id = $1 AND closed_at IS NULL \
+     UNION SELECT trajectory_id FROM trajectory_team WHERE user_id = $1";
+
 #[derive(Debug, Clone, FromRow)]
 pub struct TrajectoryRow {
     pub id: String,

@@ -49,7 +49,7 @@ pub struct ReportQuery {
     /// Last day, YYYY-MM-DD; default today.
     #[serde(default)]
     to: String,
-    /// team (default), month or household (coordinators, own team).
+    /// team (default), month, or — for coordinators, their own team — household or professional.
     #[serde(default)]
     group_by: String,
 }

@@ -102,11 +102,18 @@ async fn contacts_are_recorded_and_summed_as_basishulp_time() {
         by_household["rows"][0]["key"],
         app.example_household.as_str()
     );
-    // Per household only for a coordinator.
-    assert_eq!(
-        app.get(&anne, &report("household")).await.0,
-        StatusCode::FORBIDDEN
-    );
+    // Per professional: anne recorded 150 minutes, dewi 60.
+    let (_, by_professional) = app.get(&chris, &report("professional")).await;
+    assert_eq!(by_professional["rows"][0]["key"], "Anne de Vries");
+    assert_eq!(by_professional["rows"][0]["minutes"], 150);
+    assert_eq!(by_professional["rows"][1]["minutes"], 60);
+    // Per household and per professional only for a coordinator.
+    for group in ["household", "professional"] {
+        assert_eq!(
+            app.get(&anne, &report(group)).await.0,
+            StatusCode::FORBIDDEN
+        );
+    }
 }
 
 #[tokio::test]
