@@ -275,7 +275,7 @@ mod tests {
     /// The queries every read of a file runs must find rows through an index, not by scanning
     /// a table that grows with the region (found by the 100,000-household benchmark).
     #[tokio::test]
-    async fn reading_a_file_never_scans_a_growing_table() -> Result<()> {
+    async fn reading_a_file_or_a_worklist_never_scans_a_growing_table() -> Result<()> {
         let dir = std::env::temp_dir().join(format!("spil-plan-{}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let store = Store::connect(&format!("sqlite://{}", dir.join("plan.db").display())).await?;
@@ -291,6 +291,25 @@ mod tests {
                     .bind(0i64)
                     .fetch_all(&mut *conn)
                     .await?;
+            let scans: Vec<&String> = plan
+                .iter()
+                .map(|row| &row.3)
+                .filter(|d| d.starts_with("SCAN"))
+                .collect();
+            assert!(scans.is_empty(), "{name} scans: {scans:?}");
+        }
+        // The worklist: whatever the region's size, it reads only the user's own trajectories.
+        for (name, sql, params) in [
+            ("evaluations due", plans::goals_due_sql(), 2),
+            ("plans not agreed", plans::not_agreed_sql(), 1),
+            ("keep-alive due", waakvlam::for_user_sql(), 1),
+        ] {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut query = sqlx::query_as(&explain);
+            for _ in 0..params {
+                query = query.bind("u");
+            }
+            let plan: Vec<(i64, i64, i64, String)> = query.fetch_all(&mut *conn).await?;
             let scans: Vec<&String> = plan
                 .iter()
                 .map(|row| &row.3)

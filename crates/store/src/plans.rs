@@ -338,19 +338,11 @@ pub async fn goals_due_for_user(
     user_id: &str,
     until: &str,
 ) -> Result<Vec<DueGoalRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT g.household_id, h.street, h.house_number, h.city, g.id AS goal_id, g.text, g.next_evaluation_on \
-         FROM trajectories t JOIN plan_goals g ON g.household_id = t.household_id \
-         JOIN households h ON h.id = t.household_id \
-         WHERE t.closed_at IS NULL AND t.id IN ({}) \
-           AND g.removed = 0 AND g.status = 'open' AND g.next_evaluation_on <= $2 \
-         ORDER BY g.next_evaluation_on, g.household_id",
-        crate::trajectories::OPEN_FOR_USER_SQL
-    ))
-    .bind(user_id)
-    .bind(until)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as(&goals_due_sql())
+        .bind(user_id)
+        .bind(until)
+        .fetch_all(conn)
+        .await?)
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -365,7 +357,28 @@ pub struct UnagreedRow {
 
 /// Plans whose current version the household has not agreed to, for the user's trajectories.
 pub async fn not_agreed_for_user(conn: &mut Conn, user_id: &str) -> Result<Vec<UnagreedRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(&not_agreed_sql())
+        .bind(user_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Open goals due by `$2` in the trajectories of user `$1`.
+pub(crate) fn goals_due_sql() -> String {
+    format!(
+        "SELECT g.household_id, h.street, h.house_number, h.city, g.id AS goal_id, g.text, g.next_evaluation_on \
+         FROM trajectories t JOIN plan_goals g ON g.household_id = t.household_id \
+         JOIN households h ON h.id = t.household_id \
+         WHERE t.closed_at IS NULL AND t.id IN ({}) \
+           AND g.removed = 0 AND g.status = 'open' AND g.next_evaluation_on <= $2 \
+         ORDER BY g.next_evaluation_on, g.household_id",
+        crate::trajectories::OPEN_FOR_USER_SQL
+    )
+}
+
+/// Plans not agreed in their current version, in the trajectories of user `$1`.
+pub(crate) fn not_agreed_sql() -> String {
+    format!(
         "SELECT p.household_id, h.street, h.house_number, h.city, p.version, p.agreed_version \
          FROM trajectories t JOIN plans p ON p.household_id = t.household_id \
          JOIN households h ON h.id = t.household_id \
@@ -373,8 +386,5 @@ pub async fn not_agreed_for_user(conn: &mut Conn, user_id: &str) -> Result<Vec<U
            AND (p.agreed_version IS NULL OR p.agreed_version < p.version) \
          ORDER BY p.updated_at",
         crate::trajectories::OPEN_FOR_USER_SQL
-    ))
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?)
+    )
 }

@@ -6,7 +6,8 @@ use crate::{Conn, Result, StoreError};
 
 /// The ids of the open trajectories user `$1` works on (as regisseur or in the team), each
 /// found through an index: the worklist's queries start here.
-pub(crate) const OPEN_FOR_USER_SQL: &str = "SELECT id FROM trajectories WHERE regisseur_id = $1 AND closed_at IS NULL \
+pub(crate) const OPEN_FOR_USER_SQL: &str =
+    "SELECT id FROM trajectories WHERE regisseur_id = $1 AND closed_at IS NULL \
      UNION SELECT trajectory_id FROM trajectory_team WHERE user_id = $1";
 
 #[derive(Debug, Clone, FromRow)]
