@@ -111,6 +111,14 @@ test('contacts are recorded with their time; bad input keeps what was typed', as
   await page.getByRole('alert').getByText('Dit mag hier niet.').waitFor();
   assert.equal(await page.getByLabel(/^Notitie/).inputValue(), 'Te lang genoteerd');
   await assertAccessible(page, 'contacts with an error');
+
+  // The basishulp report counts the 90 minutes for anne's team.
+  await page.getByRole('link', { name: 'Basishulp' }).click();
+  const report = page.getByRole('table', { name: /Uren basishulp/ });
+  await report.waitFor();
+  const row = report.getByRole('row', { name: /Sociaal team Aalten-Noord/ });
+  assert.match(await row.innerText(), /1,5\s+1/);
+  await assertAccessible(page, 'basishulp report');
   await page.context().close();
 });
 

@@ -45,16 +45,16 @@ pub async fn list(
 pub struct ReportQuery {
     /// First day, YYYY-MM-DD.
     #[serde(default)]
-    from: String,
+    pub(crate) from: String,
     /// Last day, YYYY-MM-DD; default today.
     #[serde(default)]
-    to: String,
+    pub(crate) to: String,
     /// team (default), month, or — for coordinators, their own team — household or professional.
     #[serde(default)]
-    group_by: String,
+    pub(crate) group_by: String,
 }
 
-/// Basishulp minutes over a period, per team, month or household.
+/// Basishulp minutes over a period, per team, month, household or professional.
 #[utoipa::path(get, path = "/api/v1/reports/basishulp", tag = "contacts", params(ReportQuery), security(("bearer" = [])),
     responses((status = 200, body = BasishulpReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn basishulp(

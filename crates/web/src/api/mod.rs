@@ -6,6 +6,7 @@ mod contacts;
 mod households;
 mod intake;
 mod plan;
+pub(crate) use contacts::ReportQuery;
 pub(crate) use plan::plan_pdf_response;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};

@@ -8,6 +8,7 @@ mod household;
 mod intake;
 mod plan;
 mod register;
+mod report;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Query, State};
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/huishoudens/{id}/plan.pdf", get(plan::pdf))
         .route("/huishoudens/{id}/plan/akkoord", post(plan::agree))
         .route("/huishoudens/{id}/evaluatie", post(plan::evaluate))
+        .route("/basishulp", get(report::page))
         .route("/toegangscontrole", get(audit))
         .route("/beleid", get(policy))
         .route("/static/spil.css", get(stylesheet))

@@ -1,0 +1,132 @@
+//! "Basishulp": minutes of support per team, month, household or professional — the figure
+//! councils steer on. Per household and per professional only for a coordinator's own team.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use spil_app::AppError;
+
+use super::forms::FieldView;
+use super::{render, ErrorContext, Layout, PageError, WebUser};
+use crate::api::ReportQuery;
+use crate::AppState;
+
+struct Line {
+    key: String,
+    link: Option<String>,
+    hours: String,
+    contacts: i64,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    fields: Vec<FieldView>,
+    errors: Vec<(String, String)>,
+    heading: String,
+    lines: Vec<Line>,
+    total: String,
+}
+
+fn hours(minutes: i64) -> String {
+    format!("{},{}", minutes / 60, (minutes % 60) * 10 / 60)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let today = spil_app::today();
+    let from = if q.from.trim().is_empty() {
+        format!("{}-01-01", today.format("%Y"))
+    } else {
+        q.from.trim().to_owned()
+    };
+    let to = if q.to.trim().is_empty() {
+        today.to_string()
+    } else {
+        q.to.trim().to_owned()
+    };
+    let group_by = if q.group_by.is_empty() {
+        "team".to_owned()
+    } else {
+        q.group_by.clone()
+    };
+    let layout = Layout::for_session(&user.session, "report");
+    let (report, field_errors) = match state
+        .app
+        .basishulp_report(&user.session.actor, &from, &to, &group_by)
+        .await
+    {
+        Ok(report) => (Some(report), None),
+        Err(AppError::Invalid(errors)) => (None, Some(errors)),
+        Err(other) => return Err(PageError::App(other, ErrorContext::boxed(layout, ""))),
+    };
+    let error_of = |name: &str| {
+        field_errors
+            .as_ref()
+            .and_then(|e| e.0.get(name))
+            .map(|e| e.dutch())
+    };
+    let mut fields = vec![
+        FieldView::new("from", "Van", "date").required(),
+        FieldView::new("to", "Tot en met", "date").required(),
+        FieldView::new("group_by", "Per", "select").options(vec![
+            ("team".into(), "Team".into()),
+            ("month".into(), "Maand".into()),
+            (
+                "household".into(),
+                "Huishouden (coördinator, eigen team)".into(),
+            ),
+            (
+                "professional".into(),
+                "Professional (coördinator, eigen team)".into(),
+            ),
+        ]),
+    ];
+    for (f, value) in fields.iter_mut().zip([&from, &to, &group_by]) {
+        f.value = value.clone();
+        f.error = error_of(&f.name);
+    }
+    let errors = fields
+        .iter()
+        .filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e)))
+        .collect();
+    let (lines, total, heading) = match &report {
+        Some(r) => (
+            r.rows
+                .iter()
+                .map(|row| Line {
+                    link: (r.group_by == "household").then(|| format!("/huishoudens/{}", row.key)),
+                    key: row.key.clone(),
+                    hours: hours(row.minutes),
+                    contacts: row.contacts,
+                })
+                .collect(),
+            hours(r.total_minutes),
+            format!(
+                "Basishulp van {} tot en met {}",
+                super::forms::dutch_date(&r.from),
+                super::forms::dutch_date(&r.to)
+            ),
+        ),
+        None => (Vec::new(), String::new(), "Basishulp".to_owned()),
+    };
+    let page = render(&ReportPage {
+        layout,
+        fields,
+        errors,
+        heading,
+        lines,
+        total,
+    })?;
+    let status = if report.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page).into_response())
+}
