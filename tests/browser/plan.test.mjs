@@ -86,6 +86,10 @@ test('anne makes the Hendriks plan with the family, records their agreement and 
   await card.getByRole('button', { name: 'Evaluatie opslaan' }).click();
   await page.getByRole('table', { name: 'Evaluaties van de doelen' }).getByText('Drie van de vier weken gelukt').waitFor();
   await assertAccessible(page, 'plan with an evaluation');
+
+  // The household's file says where the plan stands.
+  await page.getByRole('link', { name: /Terug naar huishouden/ }).click();
+  await page.getByRole('link', { name: 'Versie 2: gewijzigd na akkoord, 2 doelen, 2 acties' }).waitFor();
   await page.context().close();
 });
 

@@ -60,6 +60,8 @@ struct HouseholdPage {
     regisseur_value: String,
     members_value: String,
     next_statuses: Vec<(String, String)>,
+    /// Where the plan stands, in words; `None` when there is no plan yet.
+    plan_state: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +115,15 @@ pub async fn page(
         Ok(None) | Err(AppError::Conflict { .. }) => None,
         Err(other) => return Err(other.into()),
     };
+    let plan_state = state.app.plan(actor, &id).await?.map(|p| {
+        format!(
+            "Versie {}: {}, {} doelen, {} acties",
+            p.version,
+            p.state.label().to_lowercase(),
+            p.goals.len(),
+            p.actions.len()
+        )
+    });
     let policy = state
         .app
         .policy_for(&actor.municipality_id.clone().unwrap_or_default());
@@ -160,6 +171,7 @@ pub async fn page(
         _ => Vec::new(),
     };
     let page = HouseholdPage {
+        plan_state,
         safety,
         score_trends,
         status_label: h
