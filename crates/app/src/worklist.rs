@@ -6,7 +6,7 @@ use spil_domain::access::{Action, Actor, Denial};
 use spil_domain::plan::AgreementState;
 use spil_domain::waakvlam::{due_this_week, next_due};
 use spil_domain::{FieldError, FieldErrors};
-use spil_store::{plans, trajectories, waakvlam};
+use spil_store::{trajectories, waakvlam, worklist};
 use utoipa::ToSchema;
 
 use crate::journal::Entries;
@@ -133,58 +133,76 @@ impl App {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
         let today = today();
-        let mut conn = self.store().reader().await?;
-        let rows = waakvlam::for_user(&mut conn, &actor.user_id).await?;
         let week_end = spil_domain::plan::end_of_week(today);
-        let goals =
-            plans::goals_due_for_user(&mut conn, &actor.user_id, &week_end.to_string()).await?;
-        let unagreed = plans::not_agreed_for_user(&mut conn, &actor.user_id).await?;
-        drop(conn);
-        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-        let mut due: Vec<WaakvlamDue> = rows
-            .into_iter()
-            .filter_map(|r| {
-                let next = next_due(
-                    date(&r.starts_on)?,
-                    r.last_contact.as_deref().and_then(date),
-                    r.interval_days,
-                    date(&r.until)?,
-                    today,
-                )?;
-                due_this_week(next, today).then(|| WaakvlamDue {
-                    address: format!("{} {}, {}", r.street, r.house_number, r.city),
-                    household_id: r.household_id,
-                    due_on: next.due_on.to_string(),
-                    overdue: next.overdue,
-                })
-            })
-            .collect();
-        due.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+        let rows = {
+            let mut conn = self.store().reader().await?;
+            worklist::for_user(&mut conn, &actor.user_id, &week_end.to_string()).await?
+        };
         self.log_access(crate::households::list_entry(actor, "read_worklist"))
             .await?;
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         let today_text = today.to_string();
-        Ok(Worklist {
-            evaluations_due: goals
-                .into_iter()
-                .map(|g| EvaluationDue {
-                    address: format!("{} {}, {}", g.street, g.house_number, g.city),
-                    overdue: g.next_evaluation_on < today_text,
-                    household_id: g.household_id,
-                    goal_id: g.goal_id,
-                    goal: g.text,
-                    due_on: g.next_evaluation_on,
-                })
-                .collect(),
-            waakvlam_due: due,
-            plans_not_agreed: unagreed
-                .into_iter()
-                .map(|p| PlanNotAgreed {
-                    address: format!("{} {}, {}", p.street, p.house_number, p.city),
-                    household_id: p.household_id,
-                    version: p.version,
-                    state: AgreementState::of(p.version, p.agreed_version),
-                })
-                .collect(),
-        })
+        let mut list = Worklist {
+            evaluations_due: Vec::new(),
+            waakvlam_due: Vec::new(),
+            plans_not_agreed: Vec::new(),
+        };
+        let mut plans_updated = Vec::new();
+        for r in rows {
+            let address = format!("{} {}, {}", r.street, r.house_number, r.city);
+            match r.kind.as_str() {
+                "goal" => {
+                    let due_on = r.due.unwrap_or_default();
+                    list.evaluations_due.push(EvaluationDue {
+                        address,
+                        overdue: due_on < today_text,
+                        household_id: r.household_id,
+                        goal_id: r.goal_id.unwrap_or_default(),
+                        goal: r.text.unwrap_or_default(),
+                        due_on,
+                    });
+                }
+                "plan" => {
+                    let version = r.version.unwrap_or_default();
+                    plans_updated.push(r.updated_at.unwrap_or_default());
+                    list.plans_not_agreed.push(PlanNotAgreed {
+                        address,
+                        household_id: r.household_id,
+                        version,
+                        state: AgreementState::of(version, r.agreed_version),
+                    });
+                }
+                _ => {
+                    let next = (|| {
+                        next_due(
+                            date(r.starts_on.as_deref()?)?,
+                            r.last_contact.as_deref().and_then(date),
+                            r.interval_days?,
+                            date(r.until.as_deref()?)?,
+                            today,
+                        )
+                    })();
+                    if let Some(next) = next.filter(|n| due_this_week(*n, today)) {
+                        list.waakvlam_due.push(WaakvlamDue {
+                            address,
+                            household_id: r.household_id,
+                            due_on: next.due_on.to_string(),
+                            overdue: next.overdue,
+                        });
+                    }
+                }
+            }
+        }
+        list.evaluations_due
+            .sort_by(|a, b| (&a.due_on, &a.household_id).cmp(&(&b.due_on, &b.household_id)));
+        list.waakvlam_due.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+        // Plans waiting longest first.
+        let mut plans: Vec<(i64, PlanNotAgreed)> = plans_updated
+            .into_iter()
+            .zip(list.plans_not_agreed)
+            .collect();
+        plans.sort_by_key(|(updated, _)| *updated);
+        list.plans_not_agreed = plans.into_iter().map(|(_, p)| p).collect();
+        Ok(list)
     }
 }

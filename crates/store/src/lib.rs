@@ -18,6 +18,7 @@ pub mod residents;
 pub mod sessions;
 pub mod trajectories;
 pub mod waakvlam;
+pub mod worklist;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -299,11 +300,7 @@ mod tests {
             assert!(scans.is_empty(), "{name} scans: {scans:?}");
         }
         // The worklist: whatever the region's size, it reads only the user's own trajectories.
-        for (name, sql, params) in [
-            ("evaluations due", plans::goals_due_sql(), 2),
-            ("plans not agreed", plans::not_agreed_sql(), 1),
-            ("keep-alive due", waakvlam::for_user_sql(), 1),
-        ] {
+        for (name, sql, params) in [("worklist", worklist::worklist_sql(), 2)] {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let mut query = sqlx::query_as(&explain);
             for _ in 0..params {

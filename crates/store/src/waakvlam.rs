@@ -1,7 +1,5 @@
 //! Keep-alive schedules and what the worklist needs of them.
 
-use sqlx::FromRow;
-
 use crate::{Conn, Result, StoreError};
 
 #[allow(clippy::too_many_arguments)]
@@ -32,35 +30,4 @@ pub async fn set(
     .await
     .map_err(StoreError::from_write)?;
     Ok(())
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct ScheduleRow {
-    pub household_id: String,
-    pub street: String,
-    pub house_number: String,
-    pub city: String,
-    pub interval_days: i64,
-    pub starts_on: String,
-    pub until: String,
-    pub last_contact: Option<String>,
-}
-
-/// Keep-alive schedules of open trajectories where the user is regisseur or on the team.
-pub async fn for_user(conn: &mut Conn, user_id: &str) -> Result<Vec<ScheduleRow>> {
-    Ok(sqlx::query_as(&for_user_sql())
-        .bind(user_id)
-        .fetch_all(conn)
-        .await?)
-}
-
-/// Keep-alive schedules of the open trajectories of user `$1`.
-pub(crate) fn for_user_sql() -> String {
-    format!(
-        "SELECT w.household_id, h.street, h.house_number, h.city, w.interval_days, w.starts_on, w.until, \
-                (SELECT MAX(c.contact_date) FROM contacts c WHERE c.household_id = w.household_id) AS last_contact \
-         FROM waakvlam w JOIN trajectories t ON t.id = w.trajectory_id JOIN households h ON h.id = w.household_id \
-         WHERE t.closed_at IS NULL AND t.id IN ({})",
-        crate::trajectories::OPEN_FOR_USER_SQL
-    )
 }
