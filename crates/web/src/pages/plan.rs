@@ -471,6 +471,13 @@ fn build(
     }
 }
 
+/// Template filters: `{{ date|nl_date }}` shows an ISO date day-first.
+mod filters {
+    pub fn nl_date<T: std::fmt::Display>(iso: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::dutch_date(&iso.to_string()))
+    }
+}
+
 fn action_line(a: &ActionView) -> String {
     let due = a
         .due
