@@ -1,6 +1,5 @@
 //! Contacts with a household and basishulp time ("13–14 hours of support per resident").
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use spil_domain::access::{Action, Actor, Basis, Decision, Denial};
 use spil_domain::contact::{parse_minutes, ContactKind};
@@ -63,6 +62,12 @@ pub struct BasishulpReport {
     pub group_by: String,
     pub rows: Vec<MinutesRow>,
     pub total_minutes: i64,
+    pub total_hours: f64,
+}
+
+/// Hours to one decimal, as councils read them.
+fn hours_of(minutes: i64) -> f64 {
+    (minutes as f64 / 60.0 * 10.0).round() / 10.0
 }
 
 impl App {
@@ -187,18 +192,7 @@ impl App {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
         let mut errors = FieldErrors::new();
-        let parse = |raw: &str| {
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)
-        };
-        let from_date = errors.check("from", parse(from));
-        let to_date = errors.check(
-            "to",
-            if to.is_empty() {
-                Ok(today())
-            } else {
-                parse(to)
-            },
-        );
+        let (from_date, to_date) = crate::period(&mut errors, from, to);
         let grouping = match group_by {
             "" | "team" => Some(Grouping::Team),
             "month" => Some(Grouping::Month),
@@ -257,11 +251,12 @@ impl App {
                 .map(|(key, minutes, contacts)| MinutesRow {
                     key,
                     minutes,
-                    hours: (minutes as f64 / 60.0 * 10.0).round() / 10.0,
+                    hours: hours_of(minutes),
                     contacts,
                 })
                 .collect(),
             total_minutes,
+            total_hours: hours_of(total_minutes),
         })
     }
 }

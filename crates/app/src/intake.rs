@@ -747,19 +747,7 @@ impl App {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
         let mut errors = FieldErrors::new();
-        let today = today();
-        let from_date = errors.check(
-            "from",
-            NaiveDate::parse_from_str(from, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid),
-        );
-        let to_date = errors.check(
-            "to",
-            if to.is_empty() {
-                Ok(today)
-            } else {
-                NaiveDate::parse_from_str(to, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)
-            },
-        );
+        let (from_date, to_date) = crate::period(&mut errors, from, to);
         errors.into_result()?;
         let (Some(from_date), Some(to_date)) = (from_date, to_date) else {
             return Err(AppError::Internal("validated fields missing".into()));

@@ -119,6 +119,25 @@ pub fn today() -> chrono::NaiveDate {
 }
 
 /// A new, time-ordered identifier (UUIDv7): unguessable, and kind to B-tree indexes.
+/// A report's period: `from` is required, `to` defaults to today.
+pub(crate) fn period(
+    errors: &mut spil_domain::FieldErrors,
+    from: &str,
+    to: &str,
+) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    use spil_domain::field::date;
+    let from = errors.check("from", date(from));
+    let to = errors.check(
+        "to",
+        if to.trim().is_empty() {
+            Ok(today())
+        } else {
+            date(to)
+        },
+    );
+    (from, to)
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use spil_domain::access::{Action, Actor};
-use spil_domain::field::{optional_text, required_text};
+use spil_domain::field::{date, optional_text, required_text};
 use spil_domain::person::BirthDate;
 use spil_domain::plan::{
     self, ActionStatus, ActorKind, AfterEvaluation, AgreementHow, AgreementState, Doer, Goal,
@@ -235,14 +235,6 @@ pub struct EvaluationView {
 
 // ---------- parsing ----------
 
-fn date(raw: &str) -> Result<NaiveDate, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(FieldError::Required);
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)
-}
-
 /// The item's own id, or `None` when it came without one.
 fn id(raw: Option<&str>) -> Result<Option<String>, FieldError> {
     match raw.map(str::trim) {
@@ -416,7 +408,13 @@ impl App {
             Some(c) => NaiveDate::parse_from_str(&c.started_on, "%Y-%m-%d").unwrap_or(today),
             None => today,
         };
-        let ids: Vec<&str> = content.goals.iter().map(|g| g.id.as_str()).collect();
+        // Ids made up just now are new everywhere; only the others need looking up.
+        let ids: Vec<&str> = content
+            .goals
+            .iter()
+            .map(|g| g.id.as_str())
+            .filter(|id| !generated.contains(*id))
+            .collect();
         let states = store::goal_states(&mut tx, &ids).await?;
         let foreign: HashSet<String> = states
             .iter()

@@ -75,24 +75,16 @@ impl App {
         if !(1..=365).contains(&input.interval_days) {
             errors.add("interval_days", FieldError::NotAllowed);
         }
-        let until = match NaiveDate::parse_from_str(input.until.trim(), "%Y-%m-%d") {
-            Ok(d) if d < today => {
-                errors.add("until", FieldError::NotAllowed);
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.add(
-                    "until",
-                    if input.until.trim().is_empty() {
-                        FieldError::Required
-                    } else {
-                        FieldError::DateInvalid
-                    },
-                );
-                None
-            }
-        };
+        let until = errors.check(
+            "until",
+            spil_domain::field::date(&input.until).and_then(|d| {
+                if d < today {
+                    Err(FieldError::NotAllowed)
+                } else {
+                    Ok(d)
+                }
+            }),
+        );
         errors.into_result()?;
         let Some(until) = until else {
             return Err(AppError::Internal("validated fields missing".into()));
@@ -147,7 +139,6 @@ impl App {
             waakvlam_due: Vec::new(),
             plans_not_agreed: Vec::new(),
         };
-        let mut plans_updated = Vec::new();
         for r in rows {
             let address = format!("{} {}, {}", r.street, r.house_number, r.city);
             match r.kind.as_str() {
@@ -164,7 +155,6 @@ impl App {
                 }
                 "plan" => {
                     let version = r.version.unwrap_or_default();
-                    plans_updated.push(r.updated_at.unwrap_or_default());
                     list.plans_not_agreed.push(PlanNotAgreed {
                         address,
                         household_id: r.household_id,
@@ -193,16 +183,8 @@ impl App {
                 }
             }
         }
-        list.evaluations_due
-            .sort_by(|a, b| (&a.due_on, &a.household_id).cmp(&(&b.due_on, &b.household_id)));
+        // Goals and plans come in order; a keep-alive's due date is computed here.
         list.waakvlam_due.sort_by(|a, b| a.due_on.cmp(&b.due_on));
-        // Plans waiting longest first.
-        let mut plans: Vec<(i64, PlanNotAgreed)> = plans_updated
-            .into_iter()
-            .zip(list.plans_not_agreed)
-            .collect();
-        plans.sort_by_key(|(updated, _)| *updated);
-        list.plans_not_agreed = plans.into_iter().map(|(_, p)| p).collect();
         Ok(list)
     }
 }

@@ -134,6 +134,16 @@ impl FieldErrors {
     }
 }
 
+/// A date written as YYYY-MM-DD (surrounding spaces ignored).
+pub fn date(raw: &str) -> Result<chrono::NaiveDate, FieldError> {
+    match raw.trim() {
+        "" => Err(FieldError::Required),
+        raw => {
+            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)
+        }
+    }
+}
+
 /// Trimmed, non-empty text of bounded length.
 pub fn required_text(raw: &str, max: usize) -> Result<String, FieldError> {
     let trimmed = raw.trim();
@@ -207,6 +217,17 @@ mod tests {
             Err(FieldError::TooLong { max: 5 })
         );
         assert_eq!(optional_text(Some(" "), 5), Ok(None));
+    }
+
+    #[test]
+    fn dates_are_iso_and_required() {
+        assert_eq!(
+            date(" 2028-02-29 "),
+            Ok(chrono::NaiveDate::from_ymd_opt(2028, 2, 29).unwrap_or_default())
+        );
+        assert_eq!(date("2027-02-29"), Err(FieldError::DateInvalid));
+        assert_eq!(date("29-02-2028"), Err(FieldError::DateInvalid));
+        assert_eq!(date(""), Err(FieldError::Required));
     }
 
     #[test]

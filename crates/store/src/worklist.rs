@@ -25,11 +25,12 @@ pub struct WorklistRow {
     pub last_contact: Option<String>,
 }
 
-/// Everything on user `$1`'s worklist; goals due on or before `$2`.
+/// Everything on user `$1`'s worklist; goals due on or before `$2`. Within a kind, goals come
+/// oldest due date first and plans longest waiting first.
 pub(crate) fn worklist_sql() -> String {
     format!(
         "WITH mine AS (SELECT t.id, t.household_id FROM trajectories t WHERE t.closed_at IS NULL AND t.id IN ({open})) \
-         SELECT 'goal' AS kind, g.household_id, h.street, h.house_number, h.city, g.id AS goal_id, g.text AS text, \
+         SELECT 'goal' AS kind, g.household_id AS household_id, h.street, h.house_number, h.city, g.id AS goal_id, g.text AS text, \
                 g.next_evaluation_on AS due, CAST(NULL AS BIGINT) AS version, CAST(NULL AS BIGINT) AS agreed_version, \
                 CAST(NULL AS BIGINT) AS updated_at, CAST(NULL AS BIGINT) AS interval_days, CAST(NULL AS TEXT) AS starts_on, \
                 CAST(NULL AS TEXT) AS until, CAST(NULL AS TEXT) AS last_contact \
@@ -44,7 +45,8 @@ pub(crate) fn worklist_sql() -> String {
          SELECT 'waakvlam', w.household_id, h.street, h.house_number, h.city, NULL, NULL, NULL, NULL, NULL, NULL, \
                 w.interval_days, w.starts_on, w.until, \
                 (SELECT MAX(c.contact_date) FROM contacts c WHERE c.household_id = w.household_id) \
-         FROM mine m JOIN waakvlam w ON w.trajectory_id = m.id JOIN households h ON h.id = w.household_id",
+         FROM mine m JOIN waakvlam w ON w.trajectory_id = m.id JOIN households h ON h.id = w.household_id \
+         ORDER BY due, updated_at, household_id",
         open = crate::trajectories::OPEN_FOR_USER_SQL
     )
 }

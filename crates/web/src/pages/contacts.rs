@@ -14,7 +14,7 @@ use spil_app::AppError;
 use spil_domain::contact::ContactKind;
 use spil_domain::FieldErrors;
 
-use super::forms::{dutch_date, FieldView};
+use super::forms::{dutch_date, household_title, text, FieldView, FormErrors};
 use super::{render, Layout, PageError, WebUser};
 use crate::AppState;
 
@@ -40,13 +40,6 @@ struct ContactsPage {
     fields: Vec<FieldView>,
     sensitive: bool,
     waakvlam_fields: Vec<FieldView>,
-}
-
-fn text(values: &HashMap<String, String>, name: &str) -> String {
-    values
-        .get(name)
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_default()
 }
 
 fn hours(minutes: i64) -> String {
@@ -75,19 +68,15 @@ async fn build(
         Some((values, errors)) => (values, errors.clone()),
         None => (&empty, FieldErrors::new()),
     };
-    let mut errors = Vec::new();
-    let mut by_name = HashMap::new();
-    for (path, error) in field_errors.iter() {
-        let name = path.split('[').next().unwrap_or(path).to_owned();
-        errors.push((name.clone(), error.dutch()));
-        by_name.entry(name).or_insert_with(|| error.dutch());
-    }
+    let form_errors = FormErrors::new(&field_errors, |path| {
+        path.split('[').next().unwrap_or(path).to_owned()
+    });
     let fill = |mut f: FieldView, default: &str| {
         f.value = values
             .get(&f.name)
             .cloned()
             .unwrap_or_else(|| default.to_owned());
-        f.error = by_name.get(&f.name).cloned();
+        f.error = form_errors.of(&f.name);
         f
     };
     let today = spil_app::today().to_string();
@@ -130,13 +119,7 @@ async fn build(
     Ok(ContactsPage {
         layout: Layout::for_session(&user.session, ""),
         household_id: id.to_owned(),
-        title: household
-            .members
-            .iter()
-            .find(|m| m.relation != "child")
-            .or(household.members.first())
-            .map(|m| m.family_name.clone())
-            .unwrap_or_default(),
+        title: household_title(&household),
         contacts: contacts
             .into_iter()
             .map(|c| ContactRow {
@@ -152,7 +135,7 @@ async fn build(
             })
             .collect(),
         total: hours(total),
-        errors,
+        errors: form_errors.summary.clone(),
         fields,
         sensitive: values.get("sensitive").is_some(),
         waakvlam_fields,

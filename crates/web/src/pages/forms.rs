@@ -1,5 +1,7 @@
 //! Small helpers for forms and Dutch display.
 
+use std::collections::HashMap;
+
 use spil_domain::registration::{Route, Urgency};
 use spil_domain::trajectory::{TeamRole, TrajectoryStatus};
 
@@ -87,6 +89,55 @@ pub fn dutch_date(iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
         .map(|d| d.format("%d-%m-%Y").to_string())
         .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// A form field's trimmed value, empty when absent.
+pub fn text(values: &HashMap<String, String>, name: &str) -> String {
+    values
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// A form field's trimmed value, `None` when absent or empty.
+pub fn optional(values: &HashMap<String, String>, name: &str) -> Option<String> {
+    Some(text(values, name)).filter(|v| !v.is_empty())
+}
+
+/// Field errors as a form shows them: a summary linking to each field, and the message beside it.
+#[derive(Default)]
+pub struct FormErrors {
+    pub summary: Vec<(String, String)>,
+    by_name: HashMap<String, String>,
+}
+
+impl FormErrors {
+    /// `field` names the form field for an input path (`members[0].bsn` → `m0_bsn`).
+    pub fn new(errors: &spil_domain::FieldErrors, field: impl Fn(&str) -> String) -> Self {
+        let mut form = FormErrors::default();
+        for (path, error) in errors.iter() {
+            let name = field(path);
+            form.summary.push((name.clone(), error.dutch()));
+            form.by_name.entry(name).or_insert_with(|| error.dutch());
+        }
+        form
+    }
+
+    /// The message for one form field.
+    pub fn of(&self, name: &str) -> Option<String> {
+        self.by_name.get(name).cloned()
+    }
+}
+
+/// How pages name a household: the family name of its first adult (or first member).
+pub fn household_title(household: &spil_app::views::HouseholdView) -> String {
+    household
+        .members
+        .iter()
+        .find(|m| m.relation != "child")
+        .or(household.members.first())
+        .map(|m| m.family_name.clone())
+        .unwrap_or_default()
 }
 
 /// Form rows left empty are not sent on, so an error at `list[k]` belongs to the k-th filled

@@ -142,15 +142,7 @@ pub async fn page(
     } else if query.opgeslagen.is_some() {
         layout.notice = Some("Opgeslagen.".into());
     }
-    let parents: Vec<&MemberView> = h.members.iter().filter(|m| m.relation != "child").collect();
-    let title = match parents.first() {
-        Some(first) => first.family_name.clone(),
-        None => h
-            .members
-            .first()
-            .map(|m| m.family_name.clone())
-            .unwrap_or_default(),
-    };
+    let title = super::forms::household_title(&h);
     let access_note = match h.access.as_str() {
         "break_glass" => "U ziet dit dossier met noodtoegang. Dit is vastgelegd.".to_owned(),
         "intake_queue" => {

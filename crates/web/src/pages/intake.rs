@@ -12,7 +12,7 @@ use spil_app::AppError;
 use spil_domain::policy::DomainFor;
 
 use super::charts::score_trend;
-use super::forms::dutch_date;
+use super::forms::{dutch_date, household_title, text};
 use super::{render, Layout, PageError, WebUser};
 use crate::AppState;
 
@@ -268,13 +268,7 @@ pub async fn page(
         level: t.proposal.level,
         route: t.proposal.route,
     });
-    let title = household
-        .members
-        .iter()
-        .find(|m| m.relation != "child")
-        .or(household.members.first())
-        .map(|m| m.family_name.clone())
-        .unwrap_or_default();
+    let title = household_title(&household);
     render(&IntakePage {
         layout: Layout::for_session(&user.session, ""),
         household_id: id,
@@ -311,13 +305,6 @@ pub async fn page(
             .map(|r| (r.key.clone(), r.name.clone()))
             .collect(),
     })
-}
-
-fn text(values: &HashMap<String, String>, name: &str) -> String {
-    values
-        .get(name)
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_default()
 }
 
 pub async fn save(

@@ -14,7 +14,9 @@ use spil_app::AppError;
 use spil_domain::plan::{ActorKind, AgreementHow, AgreementState, NextStep, Outcome};
 use spil_domain::FieldErrors;
 
-use super::forms::{dutch_date, remap_rows, FieldView};
+use super::forms::{
+    dutch_date, household_title, optional, remap_rows, text, FieldView, FormErrors,
+};
 use super::{render, Layout, PageError, WebUser};
 use crate::AppState;
 
@@ -64,16 +66,6 @@ struct PlanPage {
     evaluations: Vec<EvaluationView>,
 }
 
-fn title_of(household: &HouseholdView) -> String {
-    household
-        .members
-        .iter()
-        .find(|m| m.relation != "child")
-        .or(household.members.first())
-        .map(|m| m.family_name.clone())
-        .unwrap_or_default()
-}
-
 fn member_options(household: &HouseholdView) -> Vec<(String, String)> {
     household
         .members
@@ -103,13 +95,6 @@ fn who_options(household: &HouseholdView) -> Vec<(String, String)> {
     options
 }
 
-fn text(values: &HashMap<String, String>, name: &str) -> String {
-    values
-        .get(name)
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_default()
-}
-
 /// The form's values as the plan input, with the form rows that were filled in.
 fn to_input(values: &HashMap<String, String>) -> (PlanInput, Vec<usize>, Vec<usize>) {
     let rows = |prefix: &str| {
@@ -129,13 +114,12 @@ fn to_input(values: &HashMap<String, String>) -> (PlanInput, Vec<usize>, Vec<usi
         .into_iter()
         .filter(|i| !text(values, &format!("a{i}_text")).is_empty())
         .collect();
-    let optional = |v: String| (!v.is_empty()).then_some(v);
     let input = PlanInput {
         goals: goal_rows
             .iter()
             .map(|i| GoalInput {
-                id: optional(text(values, &format!("g{i}_id"))),
-                person_id: optional(text(values, &format!("g{i}_person"))),
+                id: optional(values, &format!("g{i}_id")),
+                person_id: optional(values, &format!("g{i}_person")),
                 text: text(values, &format!("g{i}_text")),
                 result: text(values, &format!("g{i}_result")),
                 evaluate_on: text(values, &format!("g{i}_evaluate_on")),
@@ -147,15 +131,15 @@ fn to_input(values: &HashMap<String, String>) -> (PlanInput, Vec<usize>, Vec<usi
                 let who = text(values, &format!("a{i}_who"));
                 let (kind, reference) = match who.strip_prefix("member:") {
                     Some(person) => ("member".to_owned(), Some(person.to_owned())),
-                    None => (who, optional(text(values, &format!("a{i}_ref")))),
+                    None => (who, optional(values, &format!("a{i}_ref"))),
                 };
                 ActionInput {
-                    id: optional(text(values, &format!("a{i}_id"))),
-                    goal_id: optional(text(values, &format!("a{i}_goal"))),
+                    id: optional(values, &format!("a{i}_id")),
+                    goal_id: optional(values, &format!("a{i}_goal")),
                     text: text(values, &format!("a{i}_text")),
                     actor: ActorInput { kind, reference },
-                    due: optional(text(values, &format!("a{i}_due"))),
-                    status: optional(text(values, &format!("a{i}_status"))),
+                    due: optional(values, &format!("a{i}_due")),
+                    status: optional(values, &format!("a{i}_status")),
                 }
             })
             .collect(),
@@ -291,20 +275,14 @@ fn build(
         }
         (None, None) => (EXTRA_GOALS + 1, EXTRA_ACTIONS + 1),
     };
-    let mut by_name: HashMap<String, String> = HashMap::new();
-    let mut errors = Vec::new();
-    if let Some((_, field_errors)) = submitted {
-        for (path, error) in field_errors.iter() {
-            let name = form_name(path);
-            errors.push((name.clone(), error.dutch()));
-            by_name.entry(name).or_insert_with(|| error.dutch());
-        }
-    }
+    let form_errors = submitted
+        .map(|(_, errors)| FormErrors::new(errors, form_name))
+        .unwrap_or_default();
     let fill = |mut f: FieldView| {
         if let Some(v) = values.get(&f.name) {
             f.value = v.clone();
         }
-        f.error = by_name.get(&f.name).cloned();
+        f.error = form_errors.of(&f.name);
         f
     };
     let goal_rows = (0..goal_count)
@@ -445,13 +423,13 @@ fn build(
     let household_id = household.id.clone();
     PlanPage {
         layout,
-        title: title_of(&household),
+        title: household_title(&household),
         household_id,
         state_label,
         state_class,
         goals,
         loose_actions,
-        errors,
+        errors: form_errors.summary.clone(),
         goal_rows,
         action_rows,
         agreements_text: values.get("agreements").cloned().unwrap_or_default(),
@@ -554,14 +532,13 @@ pub async fn evaluate(
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
     user.check_form(&values)?;
-    let optional = |name: &str| Some(text(&values, name)).filter(|v| !v.is_empty());
     let input = EvaluationInput {
         goal_id: text(&values, "goal_id"),
         outcome: text(&values, "outcome"),
         next_step: text(&values, "next_step"),
-        note: optional("note"),
-        date: optional("date"),
-        next_evaluate_on: optional("next_evaluate_on"),
+        note: optional(&values, "note"),
+        date: optional(&values, "date"),
+        next_evaluate_on: optional(&values, "next_evaluate_on"),
     };
     let result = state
         .app

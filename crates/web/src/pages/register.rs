@@ -12,7 +12,7 @@ use spil_domain::household::Relation;
 use spil_domain::registration::{Route, Urgency};
 use spil_domain::FieldErrors;
 
-use super::forms::FieldView;
+use super::forms::{optional, FieldView, FormErrors};
 use super::{render, Layout, PageError, WebUser};
 use crate::AppState;
 
@@ -85,16 +85,12 @@ fn build_page(
     errors: &FieldErrors,
     duplicates: Vec<DuplicateNote>,
 ) -> RegisterPage {
-    let mut by_name: HashMap<String, String> = HashMap::new();
-    let mut summary = Vec::new();
-    for (path, error) in errors.iter() {
-        let name = referrer_form_name(path).unwrap_or_else(|| form_name(path));
-        summary.push((name.clone(), error.dutch()));
-        by_name.entry(name).or_insert_with(|| error.dutch());
-    }
+    let form_errors = FormErrors::new(errors, |path| {
+        referrer_form_name(path).unwrap_or_else(|| form_name(path))
+    });
     let fill = |mut f: FieldView| {
         f.value = values.get(&f.name).cloned().unwrap_or_default();
-        f.error = by_name.get(&f.name).cloned();
+        f.error = form_errors.of(&f.name);
         f
     };
     let question_fields = vec![
@@ -212,7 +208,7 @@ fn build_page(
         .collect();
     RegisterPage {
         layout,
-        errors: summary,
+        errors: form_errors.summary.clone(),
         duplicates,
         question_fields,
         referrer_fields,
@@ -234,13 +230,6 @@ pub async fn form(user: WebUser) -> Result<Html<String>, PageError> {
 
 fn value(values: &HashMap<String, String>, name: &str) -> String {
     values.get(name).cloned().unwrap_or_default()
-}
-
-fn optional(values: &HashMap<String, String>, name: &str) -> Option<String> {
-    values
-        .get(name)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
 }
 
 /// The form as the same input the API takes, so both are validated by one use case.

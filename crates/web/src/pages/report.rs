@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use spil_app::AppError;
 
-use super::forms::FieldView;
+use super::forms::{FieldView, FormErrors};
 use super::{render, ErrorContext, Layout, PageError, WebUser};
 use crate::api::ReportQuery;
 use crate::AppState;
@@ -30,8 +30,9 @@ struct ReportPage {
     total: String,
 }
 
-fn hours(minutes: i64) -> String {
-    format!("{},{}", minutes / 60, (minutes % 60) * 10 / 60)
+/// 1,5 — hours with a decimal comma.
+fn dutch_number(hours: f64) -> String {
+    format!("{hours:.1}").replace('.', ",")
 }
 
 pub async fn page(
@@ -65,12 +66,9 @@ pub async fn page(
         Err(AppError::Invalid(errors)) => (None, Some(errors)),
         Err(other) => return Err(PageError::App(other, ErrorContext::boxed(layout, ""))),
     };
-    let error_of = |name: &str| {
-        field_errors
-            .as_ref()
-            .and_then(|e| e.0.get(name))
-            .map(|e| e.dutch())
-    };
+    let form_errors = field_errors
+        .map(|errors| FormErrors::new(&errors, str::to_owned))
+        .unwrap_or_default();
     let mut fields = vec![
         FieldView::new("from", "Van", "date").required(),
         FieldView::new("to", "Tot en met", "date").required(),
@@ -89,12 +87,9 @@ pub async fn page(
     ];
     for (f, value) in fields.iter_mut().zip([&from, &to, &group_by]) {
         f.value = value.clone();
-        f.error = error_of(&f.name);
+        f.error = form_errors.of(&f.name);
     }
-    let errors = fields
-        .iter()
-        .filter_map(|f| f.error.clone().map(|e| (f.name.clone(), e)))
-        .collect();
+    let errors = form_errors.summary;
     let (lines, total, heading) = match &report {
         Some(r) => (
             r.rows
@@ -102,11 +97,11 @@ pub async fn page(
                 .map(|row| Line {
                     link: (r.group_by == "household").then(|| format!("/huishoudens/{}", row.key)),
                     key: row.key.clone(),
-                    hours: hours(row.minutes),
+                    hours: dutch_number(row.hours),
                     contacts: row.contacts,
                 })
                 .collect(),
-            hours(r.total_minutes),
+            dutch_number(r.total_hours),
             format!(
                 "Basishulp van {} tot en met {}",
                 super::forms::dutch_date(&r.from),
