@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use spil_domain::access::Actor;
 use spil_domain::org::Role;
 use spil_store::org::UserRow;
-use spil_store::{org, sessions, StoreError};
+use spil_store::{org, sessions, throttles, StoreError};
 
 use crate::{now_micros, App, AppError, AppResult};
 
@@ -60,6 +60,46 @@ impl SessionCache {
 impl std::fmt::Debug for SessionCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SessionCache({} entries)", self.0.entry_count())
+    }
+}
+
+/// Bounds the password verifications running at once: each costs argon2's 19 MiB, so an
+/// unbounded number of parallel sign-ins would exhaust memory. A short queue waits for a
+/// slot; beyond it the answer is "busy, try again".
+#[derive(Debug, Clone)]
+pub(crate) struct HashingGate {
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    queue: usize,
+}
+
+impl HashingGate {
+    pub(crate) fn new(limits: &crate::config::Limits) -> Self {
+        HashingGate {
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(limits.hashing_slots.max(1))),
+            waiting: Default::default(),
+            queue: limits.hashing_queue,
+        }
+    }
+
+    /// Verify a password within the bound.
+    async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
+        use std::sync::atomic::Ordering;
+        let waiting = self.waiting.fetch_add(1, Ordering::SeqCst);
+        if waiting >= self.queue {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::Busy { retry_after: 1 });
+        }
+        let permit = self.slots.clone().acquire_owned().await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let permit = permit.map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            let valid = verify_password(&password, &hash);
+            drop(permit);
+            valid
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
     }
 }
 
@@ -127,13 +167,26 @@ pub(crate) fn actor_of(user: &UserRow) -> AppResult<Actor> {
 impl App {
     /// Check the password and open a session. Unknown users cost the same time as known
     /// ones, so the answer does not tell which usernames exist.
+    ///
+    /// Failed attempts are counted per account and per source address in the database (so
+    /// every server sees them); past the limits the account or address is locked for a
+    /// growing while, and a locked sign-in is refused before any password is checked.
     pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
         kind: SessionKind,
+        source: Option<std::net::IpAddr>,
     ) -> AppResult<Issued> {
         let username = username.trim().to_lowercase();
+        let keys = throttle::Keys::new(&username, source);
+        let now = now_micros();
+        {
+            let mut conn = self.store().reader().await?;
+            if let Some(until) = throttles::locked_until(&mut conn, &keys.all(), now).await? {
+                return Err(throttle::locked(until, now));
+            }
+        }
         let user = {
             let mut conn = self.store().reader().await?;
             org::user_by_username(&mut conn, &username).await?
@@ -143,13 +196,16 @@ impl App {
             .filter(|u| u.active == 1)
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| dummy_hash().to_owned());
-        let password = password.to_owned();
-        let valid = tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let valid = self
+            .hashing
+            .verify(password.to_owned(), stored_hash)
+            .await?;
         let user = match user {
             Some(user) if valid && user.active == 1 => user,
-            _ => return Err(AppError::BadCredentials),
+            _ => {
+                self.count_failure(&keys, user.as_ref()).await?;
+                return Err(AppError::BadCredentials);
+            }
         };
         let actor = actor_of(&user)?;
         let token = random_token();
@@ -157,6 +213,7 @@ impl App {
         let now = now_micros();
         let expires_at = now + kind.lifetime_micros();
         let mut tx = self.store().begin().await?;
+        throttles::clear(&mut tx, &keys.account).await?;
         sessions::insert(
             &mut tx,
             &token_hash(&token),
@@ -177,6 +234,52 @@ impl App {
                 csrf_token,
             },
         })
+    }
+
+    /// Count a failed sign-in for the account and the address; lock them once past the limit,
+    /// and log the lock for the privacy officer.
+    async fn count_failure(&self, keys: &throttle::Keys, user: Option<&UserRow>) -> AppResult<()> {
+        let limits = &self.config().limits;
+        let now = now_micros();
+        let forget = limits.forget_failures.as_micros() as i64;
+        let mut tx = self.store().begin().await?;
+        let mut locks = Vec::new();
+        for (key, free) in [
+            (&keys.account, limits.account_failures),
+            (&keys.address, limits.address_failures),
+        ] {
+            let failures = throttles::fail(&mut tx, key, now, forget).await?;
+            if let Some(lock) = throttle::lock_for(failures, free, limits) {
+                let until = now + lock.as_micros() as i64;
+                throttles::lock(&mut tx, key, until).await?;
+                locks.push((key.clone(), failures, lock));
+            }
+        }
+        spil_store::commit(tx).await?;
+        for (key, failures, lock) in locks {
+            tracing::warn!(%key, failures, seconds = lock.as_secs(), "sign-in locked after failed attempts");
+            self.log_access(spil_store::access_log::Access {
+                at: now,
+                user_id: user.map(|u| u.id.clone()),
+                household_id: None,
+                action: "sign_in".into(),
+                outcome: "denied".into(),
+                basis: "too_many_attempts".into(),
+                reason: Some(format!("{key}: {failures} mislukte pogingen, {} s geblokkeerd", lock.as_secs())),
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The sign-in form's token for a pre-session value: a MAC under the server's key.
+    pub fn login_form_token(&self, pre_session: &str) -> String {
+        self.journal_key().tag("login form", pre_session)
+    }
+
+    /// Revoke a token (API sign-out).
+    pub async fn revoke(&self, token: &str) -> AppResult<()> {
+        self.sign_out(token).await
     }
 
     /// The account behind a token, or `Unauthenticated`.
@@ -226,6 +329,74 @@ impl App {
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+/// The sign-in throttle's rule: keys and lock lengths.
+mod throttle {
+    use std::time::Duration;
+
+    use crate::config::Limits;
+    use crate::AppError;
+
+    pub(super) struct Keys {
+        pub account: String,
+        pub address: String,
+    }
+
+    impl Keys {
+        pub fn new(username: &str, source: Option<std::net::IpAddr>) -> Self {
+            Keys {
+                account: format!("sign_in:account:{username}"),
+                address: format!(
+                    "sign_in:address:{}",
+                    source.map(|a| a.to_string()).unwrap_or_else(|| "unknown".into())
+                ),
+            }
+        }
+
+        pub fn all(&self) -> [&str; 2] {
+            [&self.account, &self.address]
+        }
+    }
+
+    /// After `free` failures in a row the lock starts at `first_lock` and doubles with every
+    /// further failure, up to `max_lock`.
+    pub fn lock_for(failures: i64, free: i64, limits: &Limits) -> Option<Duration> {
+        if failures < free {
+            return None;
+        }
+        let doublings = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
+        Some(
+            limits
+                .first_lock
+                .saturating_mul(2u32.saturating_pow(doublings))
+                .min(limits.max_lock),
+        )
+    }
+
+    pub fn locked(until: i64, now: i64) -> AppError {
+        let seconds = (until - now).max(0) as u64 / 1_000_000 + 1;
+        AppError::TooManyRequests {
+            code: "too_many_attempts",
+            retry_after: seconds,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn locks_start_after_the_free_failures_and_double_up_to_the_maximum() {
+            let limits = Limits::default();
+            assert_eq!(lock_for(4, 5, &limits), None);
+            assert_eq!(lock_for(5, 5, &limits), Some(Duration::from_secs(30)));
+            assert_eq!(lock_for(6, 5, &limits), Some(Duration::from_secs(60)));
+            assert_eq!(lock_for(8, 5, &limits), Some(Duration::from_secs(240)));
+            assert_eq!(lock_for(50, 5, &limits), Some(Duration::from_secs(900)));
+            assert_eq!(lock_for(i64::MAX, 5, &limits), Some(Duration::from_secs(900)));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl App {
             format!("Contact: {} op {}, {minutes} minuten", kind.label().to_lowercase(), date.format("%d-%m-%Y")),
             serde_json::json!({ "contact_id": id, "kind": kind.key(), "minutes": minutes, "sensitive": sensitive }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(id)
     }

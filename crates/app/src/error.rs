@@ -29,6 +29,18 @@ pub enum AppError {
         field: &'static str,
         message: String,
     },
+    /// Too many attempts: try again after `retry_after` seconds (429).
+    #[error("{code}: try again in {retry_after} s")]
+    TooManyRequests {
+        code: &'static str,
+        retry_after: u64,
+    },
+    /// The server is at capacity for this kind of work: try again shortly (503).
+    #[error("busy: try again in {retry_after} s")]
+    Busy { retry_after: u64 },
+    /// The configuration is incomplete or wrong (the server does not start).
+    #[error("configuration: {0}")]
+    Config(String),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     #[error("internal: {0}")]

@@ -386,7 +386,7 @@ impl App {
                 "regisseur": regisseur,
                 "members": members.iter().map(|(_, u, r)| serde_json::json!({"username": u, "role": r.key()})).collect::<Vec<_>>(),
             }));
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(())
     }
@@ -443,7 +443,7 @@ impl App {
         }
         let mut journal = Entries::household(&actor.user_id, household_id);
         journal.add("trajectory.status_changed", format!("Status: {} → {}", current.label(), next.label()), serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key() }));
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(next.key().to_owned())
     }
@@ -494,7 +494,7 @@ impl App {
             format!("Noodtoegang gevraagd door {}: {reason}", actor.username),
             serde_json::json!({ "reason": reason, "hours": BREAK_GLASS_MICROS / 3_600_000_000 }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(())
     }

@@ -323,7 +323,7 @@ impl App {
             ),
             serde_json::json!({ "trajectory_id": trajectory_id, "safety_level": input.safety_level, "safety": safety }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(())
     }
@@ -456,7 +456,7 @@ impl App {
             format!("Leefgebieden gescoord voor {name} ({} leefgebieden, laagste score {lowest})", input.scores.len()),
             serde_json::json!({ "assessment_id": id, "person_id": input.person_id, "scores": input.scores }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(id)
     }
@@ -611,7 +611,7 @@ impl App {
             ),
             serde_json::json!({ "triage_id": id, "policy_version": policy.version, "level": proposal.level, "route": proposal.route, "reasons": proposal.reasons }),
         );
-        journal.write(tx).await?;
+        journal.write(tx, self.journal_key()).await?;
         Ok(TriageView {
             id,
             policy_version: proposal.policy_version,
@@ -723,7 +723,7 @@ impl App {
             },
             serde_json::json!({ "triage_id": triage.id, "level": input.level, "route": input.route, "deviated": deviated, "deviation_reason": reason }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(TriageDecisionView {
             triage_id: triage.id,

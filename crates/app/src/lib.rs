@@ -7,11 +7,13 @@
 pub mod access_log;
 pub mod audit;
 pub mod auth;
+pub mod config;
 pub mod contacts;
 pub mod demo;
 pub mod error;
 pub mod households;
 pub mod intake;
+pub mod jobs;
 pub mod journal;
 pub mod plan;
 pub mod registration;
@@ -32,6 +34,8 @@ pub struct App {
     access_log: access_log::AccessLogWriter,
     sessions: auth::SessionCache,
     policies: PolicySet,
+    config: std::sync::Arc<config::Config>,
+    hashing: auth::HashingGate,
 }
 
 /// The region's policy and the municipalities' versions of it (region plus additions).
@@ -61,24 +65,35 @@ impl PolicySet {
 
 impl App {
     /// Must be called within a Tokio runtime: it starts the access-log writer.
-    pub fn new(store: Store, policies: PolicySet) -> Self {
+    pub fn new(store: Store, policies: PolicySet, config: config::Config) -> Self {
         let access_log = access_log::AccessLogWriter::start(store.clone());
         App {
             store,
             access_log,
             sessions: auth::SessionCache::new(),
             policies,
+            hashing: auth::HashingGate::new(&config.limits),
+            config: std::sync::Arc::new(config),
         }
     }
 
-    /// Connect with the policy that ships with Spil.
+    /// Connect with the policy that ships with Spil, configured from the environment.
     pub async fn connect(url: &str) -> AppResult<Self> {
         Self::connect_with(url, PolicySet::default_policy()?).await
     }
 
+    /// Connect with the region's policies, configured from the environment.
+    pub async fn connect_with(url: &str, policies: PolicySet) -> AppResult<Self> {
+        Self::connect_configured(url, policies, config::Config::from_env(url)?).await
+    }
+
     /// Connect with the region's policies; every version is recorded, so that any triage can
     /// later be explained with the rules that were in force.
-    pub async fn connect_with(url: &str, policies: PolicySet) -> AppResult<Self> {
+    pub async fn connect_configured(
+        url: &str,
+        policies: PolicySet,
+        config: config::Config,
+    ) -> AppResult<Self> {
         let store = Store::connect(url).await?;
         let mut tx = store.begin().await?;
         for policy in std::iter::once(&policies.region).chain(policies.municipalities.values()) {
@@ -92,7 +107,17 @@ impl App {
             .await?;
         }
         spil_store::commit(tx).await?;
-        Ok(App::new(store, policies))
+        let app = App::new(store, policies, config);
+        app.upgrade_legacy_journal().await?;
+        Ok(app)
+    }
+
+    pub fn config(&self) -> &config::Config {
+        &self.config
+    }
+
+    pub(crate) fn journal_key(&self) -> &spil_domain::journal::JournalKey {
+        &self.config.journal_key
     }
 
     /// The policy in force for a municipality: the region's, with the municipality's additions.

@@ -530,7 +530,7 @@ impl App {
             },
             serde_json::json!({ "version": version, "changes": changes }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(SavedPlan {
             version,
@@ -744,7 +744,7 @@ impl App {
             ),
             serde_json::json!({ "version": current.version, "how": how.key(), "date": date.to_string(), "by_person_id": member.person_id }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(AgreementView {
             version: current.version,
@@ -864,7 +864,7 @@ impl App {
             ),
             serde_json::json!({ "evaluation_id": id, "goal_id": goal_id, "outcome": outcome.key(), "next_step": next_step.key(), "date": on.to_string(), "next_evaluation_on": next }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(EvaluationResult {
             id,

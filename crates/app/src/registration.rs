@@ -633,7 +633,7 @@ impl App {
                 "feedback_consent": input.feedback_consent.unwrap_or(false),
             }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(RegistrationCreated {
             registration_id,

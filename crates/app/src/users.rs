@@ -92,7 +92,7 @@ impl App {
             format!("Account {username} ({}) aangemaakt", role.label()),
             serde_json::json!({ "user_id": id, "username": username, "role": role.key(), "team_id": team_id }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(id)
     }

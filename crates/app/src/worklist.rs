@@ -114,7 +114,7 @@ impl App {
             format!("Waakvlamcontact: elke {} dagen, tot {}", input.interval_days, until.format("%d-%m-%Y")),
             serde_json::json!({ "trajectory_id": trajectory.id, "interval_days": input.interval_days, "until": until.to_string() }),
         );
-        journal.write(&mut tx).await?;
+        journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(())
     }

@@ -112,9 +112,16 @@ enum PolicyCommand {
 
 #[derive(Subcommand)]
 enum JournalCommand {
-    /// Check every hash chain; exits 1 and names the first broken entry if any was altered,
-    /// removed or reordered.
+    /// Check every chain (keyed MACs over digests of the content) and the latest signed
+    /// checkpoint outside the database; exits 1 and names the first broken entry if any was
+    /// altered, removed or reordered, or the database is behind the checkpoint.
     Verify {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Make a signed checkpoint over every chain head now (the server makes one every ten
+    /// minutes) and append it to the checkpoint file.
+    Checkpoint {
         #[command(flatten)]
         db: DatabaseArg,
     },
@@ -230,14 +237,53 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let app = App::connect(&db.database).await?;
             let verified = app.verify_journal().await?;
-            match verified.first_break {
-                None => {
-                    println!("journal intact: {} entries verified", verified.entries);
+            if let Some(found) = &verified.first_break {
+                eprintln!("journal BROKEN: {found}");
+            }
+            if let Some(error) = &verified.checkpoint_error {
+                eprintln!("journal BROKEN: {error}");
+            }
+            if !verified.is_intact() {
+                return Ok(ExitCode::FAILURE);
+            }
+            let report = verified.report.unwrap_or(spil_domain::journal::ChainReport {
+                entries: 0,
+                erased: 0,
+            });
+            println!(
+                "journal intact: {} entries verified ({} with erased content)",
+                report.entries, report.erased
+            );
+            match verified.checkpoint {
+                Some(cp) => println!(
+                    "checked against checkpoint {} of {} ({} chains, {} entries; public key {})",
+                    cp.id,
+                    spil_app::micros_to_datetime(cp.at).format("%Y-%m-%d %H:%M:%S UTC"),
+                    cp.streams,
+                    cp.entries,
+                    cp.public_key
+                ),
+                None => println!(
+                    "no checkpoint yet: removal of the newest entries cannot be ruled out (run `spil journal checkpoint`)"
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Journal {
+            command: JournalCommand::Checkpoint { db },
+        } => {
+            let app = App::connect(&db.database).await?;
+            match app.checkpoint_journal().await? {
+                Some(cp) => {
+                    println!(
+                        "checkpoint {}: {} chains, {} entries, digest {}",
+                        cp.id, cp.streams, cp.entries, cp.digest
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
-                Some(found) => {
-                    eprintln!("journal BROKEN: {found}");
-                    Ok(ExitCode::FAILURE)
+                None => {
+                    eprintln!("spil: no checkpoint file configured (SPIL_JOURNAL_CHECKPOINTS)");
+                    Ok(ExitCode::from(2))
                 }
             }
         }

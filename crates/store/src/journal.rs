@@ -1,6 +1,6 @@
 //! The append-only, hash-chained journal.
 
-use spil_domain::journal::{entry_hash, ChainedEntry};
+use spil_domain::journal::{digest, ChainedEntry, JournalKey, Link};
 use sqlx::FromRow;
 
 use crate::{Conn, Result, StoreError};
@@ -17,8 +17,13 @@ pub struct NewEntry<'a> {
 /// Append entries to one stream, in order, with three statements whatever their number. The
 /// upsert on the stream's head takes its row lock (PostgreSQL) or the write lock (SQLite), so
 /// two writers to one household queue up instead of forking its chain; writers to other
-/// households do not wait.
-pub async fn append(conn: &mut Conn, stream: &str, entries: &[NewEntry<'_>]) -> Result<()> {
+/// households do not wait. Each link is a keyed MAC over digests of the content.
+pub async fn append(
+    conn: &mut Conn,
+    key: &JournalKey,
+    stream: &str,
+    entries: &[NewEntry<'_>],
+) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -32,16 +37,16 @@ pub async fn append(conn: &mut Conn, stream: &str, entries: &[NewEntry<'_>]) -> 
     .fetch_one(&mut *conn)
     .await?;
     let mut sql = String::from(
-        "INSERT INTO journal (stream, stream_seq, at, actor_id, household_id, kind, summary, payload, prev_hash, hash) VALUES ",
+        "INSERT INTO journal (stream, stream_seq, at, actor_id, household_id, kind, summary, payload, summary_digest, payload_digest, prev_hash, hash) VALUES ",
     );
     for i in 0..entries.len() {
-        let p = i * 10;
+        let p = i * COLUMNS;
         if i > 0 {
             sql.push_str(", ");
         }
         sql.push('(');
         sql.push_str(
-            &(1..=10)
+            &(1..=COLUMNS)
                 .map(|k| format!("${}", p + k))
                 .collect::<Vec<_>>()
                 .join(", "),
@@ -51,25 +56,31 @@ pub async fn append(conn: &mut Conn, stream: &str, entries: &[NewEntry<'_>]) -> 
     let mut chained = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         let stream_seq = last_seq - n + 1 + i as i64;
-        let hash = entry_hash(
-            &prev_hash,
+        let (summary_digest, payload_digest) = (digest(entry.summary), digest(entry.payload));
+        let hash = Link {
+            prev_hash: &prev_hash,
             stream,
             stream_seq,
-            entry.at,
-            entry.actor_id,
-            entry.household_id,
-            entry.kind,
-            entry.summary,
-            entry.payload,
-        );
+            at: entry.at,
+            actor_id: entry.actor_id,
+            household_id: entry.household_id,
+            kind: entry.kind,
+            summary_digest: &summary_digest,
+            payload_digest: &payload_digest,
+        }
+        .mac(key);
         chained.push((
             stream_seq,
             std::mem::replace(&mut prev_hash, hash.clone()),
             hash,
+            summary_digest,
+            payload_digest,
         ));
     }
     let mut query = sqlx::query(&sql);
-    for (entry, (stream_seq, prev, hash)) in entries.iter().zip(&chained) {
+    for (entry, (stream_seq, prev, hash, summary_digest, payload_digest)) in
+        entries.iter().zip(&chained)
+    {
         query = query
             .bind(stream)
             .bind(*stream_seq)
@@ -79,6 +90,8 @@ pub async fn append(conn: &mut Conn, stream: &str, entries: &[NewEntry<'_>]) -> 
             .bind(entry.kind)
             .bind(entry.summary)
             .bind(entry.payload)
+            .bind(summary_digest.as_str())
+            .bind(payload_digest.as_str())
             .bind(prev.as_str())
             .bind(hash.as_str());
     }
@@ -107,9 +120,15 @@ pub struct EntryRow {
     pub kind: String,
     pub summary: String,
     pub payload: String,
+    pub summary_digest: String,
+    pub payload_digest: String,
+    pub erased_at: Option<i64>,
     pub prev_hash: String,
     pub hash: String,
 }
+
+/// Columns of one journal row as inserted.
+const COLUMNS: usize = 12;
 
 impl From<EntryRow> for ChainedEntry {
     fn from(row: EntryRow) -> Self {
@@ -123,6 +142,9 @@ impl From<EntryRow> for ChainedEntry {
             kind: row.kind,
             summary: row.summary,
             payload: row.payload,
+            summary_digest: row.summary_digest,
+            payload_digest: row.payload_digest,
+            erased: row.erased_at.is_some(),
             prev_hash: row.prev_hash,
             hash: row.hash,
         }
@@ -130,7 +152,8 @@ impl From<EntryRow> for ChainedEntry {
 }
 
 const SELECT: &str = "SELECT j.seq, j.stream, j.stream_seq, j.at, j.actor_id, u.username AS actor_username, \
-                      u.display_name AS actor_name, j.household_id, j.kind, j.summary, j.payload, j.prev_hash, j.hash \
+                      u.display_name AS actor_name, j.household_id, j.kind, j.summary, j.payload, \
+                      j.summary_digest, j.payload_digest, j.erased_at, j.prev_hash, j.hash \
                       FROM journal j LEFT JOIN users u ON u.id = j.actor_id";
 
 /// A household's journal, oldest first.
@@ -166,4 +189,126 @@ pub async fn heads(conn: &mut Conn) -> Result<Vec<(String, i64, String)>> {
             .fetch_all(conn)
             .await?,
     )
+}
+
+/// Erase the content of one entry (retention), keeping its digests and its place in the chain.
+pub async fn erase_content(conn: &mut Conn, seq: i64, at: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE journal SET summary = '', payload = '', erased_at = $1 WHERE seq = $2 AND erased_at IS NULL",
+    )
+    .bind(at)
+    .bind(seq)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Record a checkpoint: copy every chain head as it is now, in this transaction's snapshot.
+/// Returns the checkpoint's number and the heads, in stream order.
+pub async fn begin_checkpoint(
+    conn: &mut Conn,
+    at: i64,
+) -> Result<(i64, Vec<(String, i64, String)>)> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO journal_checkpoints (at, streams, entries, digest, signature) VALUES ($1, 0, 0, '', '') RETURNING id",
+    )
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO journal_checkpoint_heads (checkpoint_id, stream, seq, hash) \
+         SELECT $1, stream, seq, hash FROM journal_heads",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok((id, checkpoint_heads(conn, id).await?))
+}
+
+/// Fill in what the checkpoint signed, and keep only the newest few checkpoints' heads.
+pub async fn finish_checkpoint(
+    conn: &mut Conn,
+    id: i64,
+    streams: i64,
+    entries: i64,
+    digest: &str,
+    signature: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE journal_checkpoints SET streams = $1, entries = $2, digest = $3, signature = $4 WHERE id = $5",
+    )
+    .bind(streams)
+    .bind(entries)
+    .bind(digest)
+    .bind(signature)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM journal_checkpoint_heads WHERE checkpoint_id < $1")
+        .bind(id - 2)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The heads a checkpoint covered, in stream order.
+pub async fn checkpoint_heads(conn: &mut Conn, id: i64) -> Result<Vec<(String, i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT stream, seq, hash FROM journal_checkpoint_heads WHERE checkpoint_id = $1 ORDER BY stream",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Whether the database holds a checkpoint with this number and digest.
+pub async fn checkpoint_digest(conn: &mut Conn, id: i64) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT digest FROM journal_checkpoints WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Entries of every stream that still holds unkeyed entries, in chain order.
+pub async fn streams_with_legacy_entries(conn: &mut Conn) -> Result<Vec<EntryRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE j.stream IN (SELECT DISTINCT stream FROM journal WHERE summary_digest = '') \
+         ORDER BY j.stream, j.stream_seq"
+    ))
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Give one entry its digests and keyed link.
+pub async fn relink(
+    conn: &mut Conn,
+    seq: i64,
+    summary_digest: &str,
+    payload_digest: &str,
+    prev_hash: &str,
+    hash: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE journal SET summary_digest = $1, payload_digest = $2, prev_hash = $3, hash = $4 WHERE seq = $5",
+    )
+    .bind(summary_digest)
+    .bind(payload_digest)
+    .bind(prev_hash)
+    .bind(hash)
+    .bind(seq)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Move a stream's head to a new last link (after relinking).
+pub async fn set_head_hash(conn: &mut Conn, stream: &str, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE journal_heads SET hash = $1 WHERE stream = $2")
+        .bind(hash)
+        .bind(stream)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -11,11 +11,13 @@
 pub mod access_log;
 pub mod contacts;
 pub mod intake;
+pub mod jobs;
 pub mod journal;
 pub mod org;
 pub mod plans;
 pub mod residents;
 pub mod sessions;
+pub mod throttles;
 pub mod trajectories;
 pub mod waakvlam;
 pub mod worklist;

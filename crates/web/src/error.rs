@@ -35,6 +35,8 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub fields: BTreeMap<String, String>,
+    /// Seconds, for 429 and 503 (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -44,7 +46,17 @@ impl ApiError {
             code: code.into(),
             message: message.into(),
             fields: BTreeMap::new(),
+            retry_after: None,
         }
+    }
+}
+
+/// Dutch for "try again in …", for pages.
+pub fn retry_in_dutch(seconds: u64) -> String {
+    match seconds {
+        0..=59 => format!("over {seconds} seconden"),
+        60..=119 => "over 1 minuut".into(),
+        _ => format!("over {} minuten", seconds.div_ceil(60)),
     }
 }
 
@@ -100,6 +112,7 @@ impl From<AppError> for ApiError {
                         .iter()
                         .map(|(path, e)| (path.clone(), e.code().to_owned()))
                         .collect(),
+                    retry_after: None,
                 }
             }
             AppError::Rule {
@@ -111,7 +124,25 @@ impl From<AppError> for ApiError {
                 e.fields.insert(field.into(), code.into());
                 e
             }
-            AppError::Store(_) | AppError::Internal(_) => {
+            AppError::TooManyRequests { code, retry_after } => {
+                let mut e = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    code,
+                    format!("Too many attempts; try again in {retry_after} seconds."),
+                );
+                e.retry_after = Some(retry_after);
+                e
+            }
+            AppError::Busy { retry_after } => {
+                let mut e = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    format!("The server is busy; try again in {retry_after} seconds."),
+                );
+                e.retry_after = Some(retry_after);
+                e
+            }
+            AppError::Store(_) | AppError::Internal(_) | AppError::Config(_) => {
                 tracing::error!(%error, "internal error");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -153,6 +184,13 @@ impl IntoResponse for ApiError {
                 fields: self.fields,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }

@@ -87,6 +87,7 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let app = self.app.clone();
+        tokio::spawn(run_jobs(self.app.clone()));
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(3600));
             loop {
@@ -96,10 +97,34 @@ impl Application {
                 }
             }
         });
-        axum::serve(self.listener, self.router)
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
+    }
+}
+
+/// The background jobs of this server. Each runs once per period across all servers on the
+/// database (see `spil_app::jobs`); this loop only asks, every minute, whether one is due.
+async fn run_jobs(app: App) {
+    let holder = uuid::Uuid::new_v4().to_string();
+    let checkpoint = spil_app::jobs::Job {
+        name: spil_app::jobs::CHECKPOINT,
+        every: app.config().checkpoint_every,
+    };
+    let minute = Duration::from_secs(60);
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
+    loop {
+        every.tick().await;
+        match app.run_job_once(checkpoint, &holder).await {
+            Ok(true) => tracing::info!(job = checkpoint.name, "job ran"),
+            Ok(false) => {}
+            Err(error) => tracing::error!(job = checkpoint.name, %error, "job failed"),
+        }
     }
 }

@@ -53,7 +53,7 @@ impl Modify for BearerAuth {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(auth::create_token))
+        .routes(routes!(auth::create_token, auth::revoke_token))
         .routes(routes!(households::register))
         .routes(routes!(households::duplicates))
         .routes(routes!(households::feedback))
@@ -104,19 +104,21 @@ impl FromRequestParts<AppState> for ApiUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(spil_app::AppError::Unauthenticated)?;
+        let token = bearer(&parts.headers).ok_or(spil_app::AppError::Unauthenticated)?;
         Ok(ApiUser(
-            state
-                .app
-                .authenticate(token.trim(), SessionKind::Api)
-                .await?,
+            state.app.authenticate(token, SessionKind::Api).await?,
         ))
     }
+}
+
+/// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110).
+pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// JSON body whose rejections (malformed, too large, wrong type) use the API's error format.

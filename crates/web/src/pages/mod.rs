@@ -244,7 +244,27 @@ impl IntoResponse for PageError {
                     AppError::Unauthenticated | AppError::BadCredentials => {
                         return Redirect::to("/inloggen").into_response()
                     }
-                    AppError::Store(_) | AppError::Internal(_) => {
+                    AppError::TooManyRequests { retry_after, .. } => (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "Even wachten",
+                        format!(
+                            "U heeft dit te vaak achter elkaar gedaan. Probeer het {} opnieuw.",
+                            crate::error::retry_in_dutch(retry_after)
+                        ),
+                        layout,
+                        None,
+                    ),
+                    AppError::Busy { retry_after } => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "Het is erg druk",
+                        format!(
+                            "Spil is op dit moment erg druk. Probeer het {} opnieuw.",
+                            crate::error::retry_in_dutch(retry_after)
+                        ),
+                        layout,
+                        None,
+                    ),
+                    AppError::Store(_) | AppError::Internal(_) | AppError::Config(_) => {
                         tracing::error!(%error, "internal error on a page");
                         (
                             StatusCode::INTERNAL_SERVER_ERROR,
@@ -321,21 +341,41 @@ struct NextQuery {
     next: Option<String>,
 }
 
+/// A sign-in form: the cookie carries a fresh random pre-session value; the form carries a MAC
+/// of it under the server's key, so a cookie and field made up together do not pass.
+fn login_page(
+    state: &AppState,
+    jar: CookieJar,
+    status: StatusCode,
+    error: Option<String>,
+    username: String,
+    next: String,
+) -> Result<Response, PageError> {
+    let pre_session = random_hex();
+    let page = LoginPage {
+        layout: Layout::anonymous(),
+        error,
+        username,
+        next: safe_next(&next).to_owned(),
+        login_csrf: state.app.login_form_token(&pre_session),
+    };
+    let jar = jar.add(session_cookie(state, LOGIN_CSRF_COOKIE, pre_session));
+    Ok((status, jar, render(&page)?).into_response())
+}
+
 async fn login_form(
     State(state): State<AppState>,
     jar: CookieJar,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, PageError> {
-    let csrf = random_hex();
-    let page = LoginPage {
-        layout: Layout::anonymous(),
-        error: None,
-        username: String::new(),
-        next: q.next.unwrap_or_default(),
-        login_csrf: csrf.clone(),
-    };
-    let jar = jar.add(session_cookie(&state, LOGIN_CSRF_COOKIE, csrf));
-    Ok((jar, render(&page)?).into_response())
+    login_page(
+        &state,
+        jar,
+        StatusCode::OK,
+        None,
+        String::new(),
+        q.next.unwrap_or_default(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -350,9 +390,20 @@ struct LoginForm {
     next: String,
 }
 
-/// Only local paths, so the login cannot be used to send people elsewhere.
+/// Only a local path of Spil's own, so the login cannot be used to send people elsewhere:
+/// one leading slash, then only printable ASCII without backslashes (no tab, newline or
+/// percent-encoded trick that a browser would turn into another host), and it must parse as a
+/// path and query alone.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let printable = next.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'\\');
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.to_ascii_lowercase().starts_with("/%")
+        && printable
+        && next
+            .parse::<axum::http::uri::PathAndQuery>()
+            .is_ok_and(|p| p.as_str() == next);
+    if local {
         next
     } else {
         "/"
@@ -361,19 +412,26 @@ fn safe_next(next: &str) -> &str {
 
 async fn login(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let expected = jar
+    let pre_session = jar
         .get(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
+    let expected = state.app.login_form_token(&pre_session);
+    if pre_session.len() != 64 || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
         return Err(PageError::Csrf);
     }
     match state
         .app
-        .sign_in(&form.username, &form.password, SessionKind::Web)
+        .sign_in(
+            &form.username,
+            &form.password,
+            SessionKind::Web,
+            Some(peer.ip()),
+        )
         .await
     {
         Ok(issued) => {
@@ -382,18 +440,36 @@ async fn login(
                 .add(session_cookie(&state, SESSION_COOKIE, issued.token));
             Ok((jar, Redirect::to(safe_next(&form.next))).into_response())
         }
-        Err(AppError::BadCredentials) => {
-            let csrf = random_hex();
-            let page = LoginPage {
-                layout: Layout::anonymous(),
-                error: Some("De gebruikersnaam of het wachtwoord klopt niet.".into()),
-                username: form.username,
-                next: form.next,
-                login_csrf: csrf.clone(),
-            };
-            let jar = jar.add(session_cookie(&state, LOGIN_CSRF_COOKIE, csrf));
-            Ok((StatusCode::UNAUTHORIZED, jar, render(&page)?).into_response())
-        }
+        Err(AppError::BadCredentials) => login_page(
+            &state,
+            jar,
+            StatusCode::UNAUTHORIZED,
+            Some("De gebruikersnaam of het wachtwoord klopt niet.".into()),
+            form.username,
+            form.next,
+        ),
+        Err(AppError::TooManyRequests { retry_after, .. }) => login_page(
+            &state,
+            jar,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(format!(
+                "Er is te vaak een verkeerd wachtwoord gebruikt. Om uw account te beschermen kunt u het {} opnieuw proberen.",
+                crate::error::retry_in_dutch(retry_after)
+            )),
+            form.username,
+            form.next,
+        ),
+        Err(AppError::Busy { retry_after }) => login_page(
+            &state,
+            jar,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(format!(
+                "Het is op dit moment erg druk. Probeer het {} opnieuw.",
+                crate::error::retry_in_dutch(retry_after)
+            )),
+            form.username,
+            form.next,
+        ),
         Err(other) => Err(other.into()),
     }
 }
@@ -632,4 +708,30 @@ async fn stylesheet() -> impl IntoResponse {
         ],
         include_str!("../../static/spil.css"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        for good in ["/", "/huishoudens", "/huishoudens/abc?tab=plan"] {
+            assert_eq!(safe_next(good), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/a\nb",
+            "/a b",
+            "/%2F%2Fevil.example",
+            "",
+            "huishoudens",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
 }

@@ -11,7 +11,9 @@ pub struct TestApp {
     pub app: App,
     pub client: reqwest::Client,
     pub example_household: String,
-    _dir: Option<TempDir>,
+    /// Where this app writes its journal checkpoints (outside the database).
+    pub checkpoints: std::path::PathBuf,
+    _dir: TempDir,
 }
 
 /// A temporary directory removed on drop.
@@ -61,9 +63,33 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(spil_app::PolicySet::default_policy().unwrap_or_else(|e| panic!("{e}"))).await
 }
 
+/// The journal key of every test app.
+pub const TEST_JOURNAL_KEY: &str = "the journal key of the test suite, not a secret";
+
 pub async fn spawn_app_with(policies: spil_app::PolicySet) -> TestApp {
+    spawn_app_configured(policies, |_| {}).await
+}
+
+/// A test app whose configuration `adjust` may change (limits, checkpoint period).
+pub async fn spawn_app_configured(
+    policies: spil_app::PolicySet,
+    adjust: impl FnOnce(&mut spil_app::config::Config),
+) -> TestApp {
     let (url, dir) = fresh_database().await;
-    let app = App::connect_with(&url, policies)
+    let dir = dir.unwrap_or_else(|| {
+        let dir = std::env::temp_dir().join(format!("spil_test_{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+        TempDir(dir)
+    });
+    let checkpoints = dir.0.join("journal.checkpoints");
+    let mut config = spil_app::config::Config::resolve(
+        &url,
+        Some(TEST_JOURNAL_KEY),
+        Some(checkpoints.clone()),
+    )
+    .unwrap_or_else(|e| panic!("config: {e}"));
+    adjust(&mut config);
+    let app = App::connect_configured(&url, policies, config)
         .await
         .unwrap_or_else(|e| panic!("connect {url}: {e}"));
     let seeded = app
@@ -104,6 +130,7 @@ pub async fn spawn_app_with(policies: spil_app::PolicySet) -> TestApp {
         app,
         client,
         example_household: seeded.example_household_id.unwrap_or_default(),
+        checkpoints,
         _dir: dir,
     }
 }
