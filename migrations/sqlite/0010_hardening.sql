@@ -68,3 +68,6 @@ ALTER TABLE intakes ADD COLUMN revision BIGINT NOT NULL DEFAULT 1;
 
 -- The privacy officer's list of break-the-glass grants, by period.
 CREATE INDEX break_glass_granted ON break_glass(granted_at);
+
+-- The purpose of an access, where the use case names one (identity look-ups at the front door).
+ALTER TABLE access_log ADD COLUMN purpose TEXT;

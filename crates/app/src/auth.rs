@@ -265,7 +265,11 @@ impl App {
                 action: "sign_in".into(),
                 outcome: "denied".into(),
                 basis: "too_many_attempts".into(),
-                reason: Some(format!("{key}: {failures} mislukte pogingen, {} s geblokkeerd", lock.as_secs())),
+                reason: Some(format!(
+                    "{key}: {failures} mislukte pogingen, {} s geblokkeerd",
+                    lock.as_secs()
+                )),
+                purpose: None,
             })
             .await?;
         }
@@ -349,7 +353,9 @@ mod throttle {
                 account: format!("sign_in:account:{username}"),
                 address: format!(
                     "sign_in:address:{}",
-                    source.map(|a| a.to_string()).unwrap_or_else(|| "unknown".into())
+                    source
+                        .map(|a| a.to_string())
+                        .unwrap_or_else(|| "unknown".into())
                 ),
             }
         }
@@ -394,7 +400,10 @@ mod throttle {
             assert_eq!(lock_for(6, 5, &limits), Some(Duration::from_secs(60)));
             assert_eq!(lock_for(8, 5, &limits), Some(Duration::from_secs(240)));
             assert_eq!(lock_for(50, 5, &limits), Some(Duration::from_secs(900)));
-            assert_eq!(lock_for(i64::MAX, 5, &limits), Some(Duration::from_secs(900)));
+            assert_eq!(
+                lock_for(i64::MAX, 5, &limits),
+                Some(Duration::from_secs(900))
+            );
         }
     }
 }

@@ -105,7 +105,9 @@ impl Config {
 
 /// `sqlite://spil.db?mode=rwc` → `spil.db`; `None` for in-memory databases and PostgreSQL.
 fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
 }
@@ -119,7 +121,8 @@ fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
 
 /// Read the key file, or make one with a new random key (readable by its owner only).
 fn key_file(path: &Path) -> AppResult<JournalKey> {
-    let read = |e: std::io::Error| AppError::Config(format!("journal key file {}: {e}", path.display()));
+    let read =
+        |e: std::io::Error| AppError::Config(format!("journal key file {}: {e}", path.display()));
     let secret = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -156,7 +159,10 @@ mod tests {
 
     #[test]
     fn sqlite_files_are_found_in_urls() {
-        assert_eq!(sqlite_file("sqlite://spil.db"), Some(PathBuf::from("spil.db")));
+        assert_eq!(
+            sqlite_file("sqlite://spil.db"),
+            Some(PathBuf::from("spil.db"))
+        );
         assert_eq!(
             sqlite_file("sqlite:///tmp/x.db?mode=rwc"),
             Some(PathBuf::from("/tmp/x.db"))

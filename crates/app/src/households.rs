@@ -531,6 +531,23 @@ pub(crate) fn read_entry(actor: &Actor, household_id: &str, what: &str) -> Acces
     access_entry(actor, Some(household_id), what, "allowed", "team", None)
 }
 
+/// The log entry of an identity look-up at the front door (before anything is read).
+pub(crate) fn lookup_entry(actor: &Actor, persons: usize) -> Access {
+    let mut entry = access_entry(
+        actor,
+        None,
+        "identity_lookup",
+        "allowed",
+        "front_door",
+        None,
+    );
+    entry.purpose = Some("duplicate_check".into());
+    entry.reason = Some(format!(
+        "{persons} persoon/personen nagekeken bij aanmelding"
+    ));
+    entry
+}
+
 /// The log entry of a list of one's own households.
 pub(crate) fn list_entry(actor: &Actor, what: &str) -> Access {
     access_entry(actor, None, what, "allowed", "own_households", None)
@@ -553,6 +570,7 @@ fn access_entry(
         outcome: outcome.to_owned(),
         basis: basis.to_owned(),
         reason: reason.map(str::to_owned),
+        purpose: None,
     }
 }
 

@@ -76,16 +76,23 @@ impl App {
         .await?;
         spil_store::commit(tx).await?;
         // Only a committed checkpoint goes outside: a line the database lacks means rollback.
-        let line = serde_json::to_string(&checkpoint).map_err(|e| AppError::Internal(e.to_string()))?;
+        let line =
+            serde_json::to_string(&checkpoint).map_err(|e| AppError::Internal(e.to_string()))?;
         append_line(&path, &line).map_err(|e| {
-            AppError::Internal(format!("cannot append to checkpoint file {}: {e}", path.display()))
+            AppError::Internal(format!(
+                "cannot append to checkpoint file {}: {e}",
+                path.display()
+            ))
         })?;
         Ok(Some(checkpoint))
     }
 }
 
 fn append_line(path: &std::path::Path, line: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
     file.write_all(format!("{line}\n").as_bytes())?;
     file.sync_all()
 }

@@ -107,7 +107,10 @@ impl App {
         match std::fs::read_to_string(path) {
             Ok(text) => Checkpoint::latest_in(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(CheckpointError::Unreadable(format!("{}: {e}", path.display()))),
+            Err(e) => Err(CheckpointError::Unreadable(format!(
+                "{}: {e}",
+                path.display()
+            ))),
         }
     }
 
@@ -198,7 +201,9 @@ impl App {
         for row in rows {
             let entry = ChainedEntry::from(row);
             let (expected_seq, old_prev, new_prev) = match &current {
-                Some((stream, n, old, new)) if *stream == entry.stream => (n + 1, old.clone(), new.clone()),
+                Some((stream, n, old, new)) if *stream == entry.stream => {
+                    (n + 1, old.clone(), new.clone())
+                }
                 _ => {
                     if let Some((stream, _, _, new)) = current.take() {
                         journal::set_head_hash(&mut tx, &stream, &new).await?;
@@ -206,13 +211,20 @@ impl App {
                     (1, String::new(), String::new())
                 }
             };
-            if entry.is_legacy() && (!entry.is_intact_legacy() || entry.prev_hash != old_prev || entry.stream_seq != expected_seq) {
+            if entry.is_legacy()
+                && (!entry.is_intact_legacy()
+                    || entry.prev_hash != old_prev
+                    || entry.stream_seq != expected_seq)
+            {
                 return Err(crate::AppError::Internal(format!(
                     "journal entry {} (stream {} #{}) was altered before the upgrade to keyed links; run `spil journal verify` and investigate",
                     entry.seq, entry.stream, entry.stream_seq
                 )));
             }
-            let (sd, pd) = (spil_domain::journal::digest(&entry.summary), spil_domain::journal::digest(&entry.payload));
+            let (sd, pd) = (
+                spil_domain::journal::digest(&entry.summary),
+                spil_domain::journal::digest(&entry.payload),
+            );
             let hash = spil_domain::journal::Link {
                 prev_hash: &new_prev,
                 stream: &entry.stream,
@@ -227,7 +239,12 @@ impl App {
             .mac(self.journal_key());
             journal::relink(&mut tx, entry.seq, &sd, &pd, &new_prev, &hash).await?;
             upgraded += 1;
-            current = Some((entry.stream.clone(), entry.stream_seq, entry.hash.clone(), hash));
+            current = Some((
+                entry.stream.clone(),
+                entry.stream_seq,
+                entry.hash.clone(),
+                hash,
+            ));
         }
         if let Some((stream, _, _, new)) = current {
             journal::set_head_hash(&mut tx, &stream, &new).await?;

@@ -394,23 +394,41 @@ impl App {
             .enumerate()
             .filter_map(|(i, m)| parse_member(&mut errors, &format!("members[{i}]"), m, today()))
             .collect();
-        let mut conn = self.store().reader().await?;
-        self.duplicates_of(&mut conn, actor, &members).await
+        self.duplicates_of(actor, &members).await
     }
 
+    /// An identity look-up at the front door: rate-limited per account (in the database, so
+    /// every server counts alike), logged with its purpose before anything is read, limited to
+    /// the caller's municipality, and detailed only for matches in households the caller may
+    /// open.
     async fn duplicates_of(
         &self,
-        conn: &mut Conn,
         actor: &Actor,
         members: &[Member],
     ) -> AppResult<Vec<DuplicateView>> {
+        let new: Vec<(usize, &NewPerson)> = members
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| match &m.person {
+                Person::New(p) => Some((i, p)),
+                Person::Existing(_) => None,
+            })
+            .collect();
+        if new.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(municipality_id) = actor.municipality_id.as_deref() else {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
+        };
+        self.count_lookup(actor).await?;
+        self.log_access(crate::households::lookup_entry(actor, new.len()))
+            .await?;
+        let mut conn = self.store().reader().await?;
         let mut found = Vec::new();
-        for (index, m) in members.iter().enumerate() {
-            let Person::New(m) = &m.person else {
-                continue;
-            };
+        for (index, m) in new {
             let candidates = residents::duplicate_candidates(
-                conn,
+                &mut conn,
+                municipality_id,
                 m.bsn.as_ref().map(Bsn::as_str),
                 &m.family_name,
                 &m.birth_date.to_string(),
@@ -419,31 +437,61 @@ impl App {
             for c in candidates {
                 let visible = match &c.household_id {
                     Some(hid) => {
-                        matches!(self.decision(conn, actor, hid, Action::Read).await, Ok(d) if d.is_allowed())
+                        matches!(self.decision(&mut conn, actor, hid, Action::Read).await, Ok(d) if d.is_allowed())
                     }
                     None => false,
                 };
-                found.push(DuplicateView {
-                    member_index: index,
-                    matched_on: if c.matched_on_bsn() {
-                        "bsn"
-                    } else {
-                        "name_and_birth_date"
+                let matched_on = if c.matched_on_bsn() {
+                    "bsn"
+                } else {
+                    "name_and_birth_date"
+                };
+                found.push(if visible {
+                    DuplicateView {
+                        member_index: index,
+                        matched_on: matched_on.to_owned(),
+                        visible,
+                        household_id: c.household_id.clone(),
+                        person_id: Some(c.person_id),
+                        given_name: Some(c.given_name),
+                        family_name: Some(c.family_name),
+                        birth_date: Some(c.birth_date),
                     }
-                    .to_owned(),
-                    household_id: if visible {
-                        c.household_id.clone()
-                    } else {
-                        None
-                    },
-                    person_id: c.person_id,
-                    given_name: c.given_name,
-                    family_name: c.family_name,
-                    birth_date: c.birth_date,
+                } else {
+                    DuplicateView {
+                        member_index: index,
+                        matched_on: matched_on.to_owned(),
+                        visible,
+                        household_id: None,
+                        person_id: None,
+                        given_name: None,
+                        family_name: None,
+                        birth_date: None,
+                    }
                 });
             }
         }
         Ok(found)
+    }
+
+    /// Count one identity look-up of the account; past the limit per minute: 429.
+    async fn count_lookup(&self, actor: &Actor) -> AppResult<()> {
+        const MINUTE: i64 = 60_000_000;
+        let now = crate::now_micros();
+        let mut tx = self.store().begin().await?;
+        let key = format!("lookup:account:{}", actor.user_id);
+        let count = spil_store::throttles::hit(&mut tx, &key, now, MINUTE).await?;
+        spil_store::commit(tx).await?;
+        if count > self.config().limits.lookups_per_minute {
+            if count == self.config().limits.lookups_per_minute + 1 {
+                tracing::warn!(user = %actor.username, "identity look-ups rate-limited");
+            }
+            return Err(AppError::TooManyRequests {
+                code: "too_many_lookups",
+                retry_after: 60,
+            });
+        }
+        Ok(())
     }
 
     /// Register a question or worry. Creates the household with its members, or attaches to an
@@ -468,10 +516,8 @@ impl App {
         // single SQLite writer (and PostgreSQL's row locks) busy as briefly as possible.
         let (duplicates, team) = match &registration.target {
             Target::New(household) => {
+                let duplicates = self.duplicates_of(actor, &household.members).await?;
                 let mut conn = self.store().reader().await?;
-                let duplicates = self
-                    .duplicates_of(&mut conn, actor, &household.members)
-                    .await?;
                 let team = org::team(&mut conn, team_id)
                     .await?
                     .ok_or(AppError::NotFound)?;

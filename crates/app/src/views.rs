@@ -139,12 +139,15 @@ pub struct RegistrationCreated {
 pub struct DuplicateView {
     /// Index of the member in the request.
     pub member_index: usize,
-    pub person_id: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub birth_date: String,
     /// `bsn` or `name_and_birth_date`.
     pub matched_on: String,
+    /// Whether the caller may open the household of the match. Only then are the person's id,
+    /// names, birth date and household given; otherwise only that a match exists.
+    pub visible: bool,
+    pub person_id: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub birth_date: Option<String>,
     /// The person's current household, when the caller may see it.
     pub household_id: Option<String>,
 }

@@ -246,10 +246,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if !verified.is_intact() {
                 return Ok(ExitCode::FAILURE);
             }
-            let report = verified.report.unwrap_or(spil_domain::journal::ChainReport {
-                entries: 0,
-                erased: 0,
-            });
+            let report = verified
+                .report
+                .unwrap_or(spil_domain::journal::ChainReport {
+                    entries: 0,
+                    erased: 0,
+                });
             println!(
                 "journal intact: {} entries verified ({} with erased content)",
                 report.entries, report.erased

@@ -15,6 +15,8 @@ pub struct Access {
     /// The basis of an allowed access, or the reason of a refusal.
     pub basis: String,
     pub reason: Option<String>,
+    /// Why the data was looked at (a processing purpose), where the use case names one.
+    pub purpose: Option<String>,
 }
 
 /// Insert entries with one statement (the group commit of the access-log writer).
@@ -23,8 +25,8 @@ pub async fn insert(conn: &mut Conn, entries: &[Access]) -> Result<()> {
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason) VALUES {}",
-        crate::placeholders(entries.len(), 7)
+        "INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason, purpose) VALUES {}",
+        crate::placeholders(entries.len(), 8)
     );
     let mut query = sqlx::query(&sql);
     for a in entries {
@@ -35,7 +37,8 @@ pub async fn insert(conn: &mut Conn, entries: &[Access]) -> Result<()> {
             .bind(a.action.as_str())
             .bind(a.outcome.as_str())
             .bind(a.basis.as_str())
-            .bind(a.reason.as_deref());
+            .bind(a.reason.as_deref())
+            .bind(a.purpose.as_deref());
     }
     query.execute(conn).await?;
     Ok(())

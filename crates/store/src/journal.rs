@@ -151,7 +151,8 @@ impl From<EntryRow> for ChainedEntry {
     }
 }
 
-const SELECT: &str = "SELECT j.seq, j.stream, j.stream_seq, j.at, j.actor_id, u.username AS actor_username, \
+const SELECT: &str =
+    "SELECT j.seq, j.stream, j.stream_seq, j.at, j.actor_id, u.username AS actor_username, \
                       u.display_name AS actor_name, j.household_id, j.kind, j.summary, j.payload, \
                       j.summary_digest, j.payload_digest, j.erased_at, j.prev_hash, j.hash \
                       FROM journal j LEFT JOIN users u ON u.id = j.actor_id";

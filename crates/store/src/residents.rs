@@ -157,8 +157,11 @@ impl DuplicateCandidate {
 }
 
 /// Persons with the same BSN, or the same family name and birth date, with a current household.
+/// Persons matching on BSN, or on family name and birth date, who live (now) in a household
+/// of `municipality_id`: the front door looks only within the caller's own municipality.
 pub async fn duplicate_candidates(
     conn: &mut Conn,
+    municipality_id: &str,
     bsn: Option<&str>,
     family_name: &str,
     birth_date: &str,
@@ -166,15 +169,19 @@ pub async fn duplicate_candidates(
     Ok(sqlx::query_as(
         "SELECT p.id AS person_id, p.given_name, p.family_name, p.birth_date, \
                 CASE WHEN p.bsn IS NOT NULL AND p.bsn = $1 THEN 1 ELSE 0 END AS matched_on_bsn, \
-                (SELECT m.household_id FROM household_members m WHERE m.person_id = p.id AND m.valid_to IS NULL \
+                (SELECT m.household_id FROM household_members m JOIN households h ON h.id = m.household_id \
+                 WHERE m.person_id = p.id AND m.valid_to IS NULL AND h.municipality_id = $4 \
                  ORDER BY m.valid_from DESC LIMIT 1) AS household_id \
          FROM persons p \
-         WHERE (p.bsn IS NOT NULL AND p.bsn = $1) OR (p.family_name_key = $2 AND p.birth_date = $3) \
+         WHERE ((p.bsn IS NOT NULL AND p.bsn = $1) OR (p.family_name_key = $2 AND p.birth_date = $3)) \
+           AND EXISTS (SELECT 1 FROM household_members m JOIN households h ON h.id = m.household_id \
+                       WHERE m.person_id = p.id AND m.valid_to IS NULL AND h.municipality_id = $4) \
          LIMIT 20",
     )
     .bind(bsn)
     .bind(family_name_key(family_name))
     .bind(birth_date)
+    .bind(municipality_id)
     .fetch_all(conn)
     .await?)
 }

@@ -24,12 +24,13 @@ pub async fn hit(conn: &mut Conn, key: &str, now: i64, window: i64) -> Result<i6
 pub async fn locked_until(conn: &mut Conn, keys: &[&str], now: i64) -> Result<Option<i64>> {
     let mut latest: Option<i64> = None;
     for key in keys {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT locked_until FROM throttles WHERE key = $1 AND locked_until > $2")
-                .bind(*key)
-                .bind(now)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT locked_until FROM throttles WHERE key = $1 AND locked_until > $2",
+        )
+        .bind(*key)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
         if let Some((until,)) = row {
             latest = Some(latest.map_or(until, |l: i64| l.max(until)));
         }

@@ -473,7 +473,11 @@ mod tests {
         // The newest two entries are dropped and the head is moved back consistently.
         let cut = &entries[..2];
         let heads = heads_of(cut);
-        assert_eq!(verify(cut, &heads), Ok(2), "without a checkpoint this passes");
+        assert_eq!(
+            verify(cut, &heads),
+            Ok(2),
+            "without a checkpoint this passes"
+        );
         assert_eq!(
             verify_pinned(cut, &heads, &pinned),
             Err(ChainBreak::BehindCheckpoint {

@@ -39,7 +39,9 @@ pub enum CheckpointError {
 }
 
 /// The digest of a set of chain heads, given in stream order.
-pub fn heads_digest<'a>(heads: impl IntoIterator<Item = (&'a str, i64, &'a str)>) -> (String, i64, i64) {
+pub fn heads_digest<'a>(
+    heads: impl IntoIterator<Item = (&'a str, i64, &'a str)>,
+) -> (String, i64, i64) {
     let mut hasher = Sha256::new();
     let (mut streams, mut entries) = (0i64, 0i64);
     for (stream, seq, hash) in heads {
@@ -59,7 +61,14 @@ fn message(id: i64, at: i64, streams: i64, entries: i64, digest: &str) -> Vec<u8
 
 impl Checkpoint {
     /// Sign a checkpoint over heads whose digest, count and total are given.
-    pub fn sign(key: &JournalKey, id: i64, at: i64, streams: i64, entries: i64, digest: String) -> Self {
+    pub fn sign(
+        key: &JournalKey,
+        id: i64,
+        at: i64,
+        streams: i64,
+        entries: i64,
+        digest: String,
+    ) -> Self {
         let signing = key.signing_key();
         let signature = signing.sign(&message(id, at, streams, entries, &digest));
         Checkpoint {
@@ -123,9 +132,15 @@ mod tests {
         );
         let mut moved = cp.clone();
         moved.entries = 5;
-        assert_eq!(moved.check_signature(&k), Err(CheckpointError::BadSignature(7)));
+        assert_eq!(
+            moved.check_signature(&k),
+            Err(CheckpointError::BadSignature(7))
+        );
         let line = serde_json::to_string(&cp).unwrap_or_default();
-        let file = format!("{}\n{line}\n", serde_json::to_string(&moved).unwrap_or_default());
+        let file = format!(
+            "{}\n{line}\n",
+            serde_json::to_string(&moved).unwrap_or_default()
+        );
         assert_eq!(Checkpoint::latest_in(&file), Ok(Some(cp)));
     }
 

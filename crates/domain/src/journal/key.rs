@@ -59,7 +59,11 @@ impl JournalKey {
 
     /// The Ed25519 key that signs checkpoints, derived from the journal key.
     pub(crate) fn signing_key(&self) -> ed25519_dalek::SigningKey {
-        let seed: [u8; 32] = self.mac(b"checkpoint signing key").finalize().into_bytes().into();
+        let seed: [u8; 32] = self
+            .mac(b"checkpoint signing key")
+            .finalize()
+            .into_bytes()
+            .into();
         ed25519_dalek::SigningKey::from_bytes(&seed)
     }
 

@@ -395,7 +395,9 @@ struct LoginForm {
 /// percent-encoded trick that a browser would turn into another host), and it must parse as a
 /// path and query alone.
 fn safe_next(next: &str) -> &str {
-    let printable = next.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'\\');
+    let printable = next
+        .bytes()
+        .all(|b| (0x21..0x7f).contains(&b) && b != b'\\');
     let local = next.starts_with('/')
         && !next.starts_with("//")
         && !next.to_ascii_lowercase().starts_with("/%")

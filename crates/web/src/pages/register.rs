@@ -310,19 +310,26 @@ pub async fn submit(
         if !found.is_empty() {
             let notes = found
                 .into_iter()
-                .map(|d| DuplicateNote {
-                    description: format!(
-                        "{} {}, geboren {}: {}",
-                        d.given_name,
-                        d.family_name,
-                        super::forms::dutch_date(&d.birth_date),
-                        if d.matched_on == "bsn" {
-                            "zelfde BSN"
-                        } else {
-                            "zelfde naam en geboortedatum"
-                        }
-                    ),
-                    household_id: d.household_id,
+                .map(|d| {
+                    let how = if d.matched_on == "bsn" {
+                        "zelfde BSN"
+                    } else {
+                        "zelfde naam en geboortedatum"
+                    };
+                    let description = match (&d.given_name, &d.family_name, &d.birth_date) {
+                        (Some(given), Some(family), Some(born)) if d.visible => format!(
+                            "{given} {family}, geboren {}: {how}",
+                            super::forms::dutch_date(born)
+                        ),
+                        _ => format!(
+                            "Persoon {} is mogelijk al bekend ({how}) in een huishouden dat u niet kunt openen. Neem contact op met het toegangsteam voordat u een nieuw huishouden aanmaakt.",
+                            d.member_index + 1
+                        ),
+                    };
+                    DuplicateNote {
+                        description,
+                        household_id: d.household_id,
+                    }
                 })
                 .collect();
             let page = build_page(layout, &values, &FieldErrors::new(), notes);

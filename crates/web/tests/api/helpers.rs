@@ -82,12 +82,9 @@ pub async fn spawn_app_configured(
         TempDir(dir)
     });
     let checkpoints = dir.0.join("journal.checkpoints");
-    let mut config = spil_app::config::Config::resolve(
-        &url,
-        Some(TEST_JOURNAL_KEY),
-        Some(checkpoints.clone()),
-    )
-    .unwrap_or_else(|e| panic!("config: {e}"));
+    let mut config =
+        spil_app::config::Config::resolve(&url, Some(TEST_JOURNAL_KEY), Some(checkpoints.clone()))
+            .unwrap_or_else(|e| panic!("config: {e}"));
     adjust(&mut config);
     let app = App::connect_configured(&url, policies, config)
         .await
@@ -247,4 +244,37 @@ pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
 
 pub fn today() -> String {
     spil_app::today().format("%Y-%m-%d").to_string()
+}
+
+/// A second server on the same database, as another instance behind a load balancer would be.
+pub async fn second_server(app: &TestApp) -> String {
+    let config = spil_app::config::Config::resolve(
+        &app.url,
+        Some(TEST_JOURNAL_KEY),
+        Some(app.checkpoints.clone()),
+    )
+    .unwrap_or_else(|e| panic!("config: {e}"));
+    let other = App::connect_configured(
+        &app.url,
+        spil_app::PolicySet::default_policy().unwrap_or_else(|e| panic!("{e}")),
+        config,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("connect: {e}"));
+    let settings = Settings {
+        database_url: app.url.clone(),
+        listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
+        secure_cookies: false,
+    };
+    let application = Application::with_app(other, &settings)
+        .await
+        .unwrap_or_else(|e| panic!("build: {e}"));
+    let base = format!(
+        "http://{}",
+        application
+            .local_addr()
+            .unwrap_or_else(|e| panic!("addr: {e}"))
+    );
+    tokio::spawn(application.run_until_stopped());
+    base
 }

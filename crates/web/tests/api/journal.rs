@@ -166,7 +166,12 @@ fn unkeyed(prev: &str, e: &spil_store::journal::EntryRow, summary: &str) -> Stri
 async fn an_entry_rewritten_with_its_chain_and_head_recomputed_is_detected() {
     let app = spawn_app().await;
     let rows = {
-        let mut conn = app.app.store().reader().await.unwrap_or_else(|e| panic!("{e}"));
+        let mut conn = app
+            .app
+            .store()
+            .reader()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         spil_store::journal::for_household(&mut conn, &app.example_household)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
@@ -177,7 +182,11 @@ async fn an_entry_rewritten_with_its_chain_and_head_recomputed_is_detected() {
     let mut raw = raw_connection(&app.url).await;
     let mut prev = rows[0].hash.clone();
     for (i, row) in rows.iter().enumerate().skip(1) {
-        let summary = if i == 1 { "Er is niets gebeurd".to_owned() } else { row.summary.clone() };
+        let summary = if i == 1 {
+            "Er is niets gebeurd".to_owned()
+        } else {
+            row.summary.clone()
+        };
         let hash = unkeyed(&prev, row, &summary);
         sqlx::query("UPDATE journal SET summary = $1, summary_digest = '', payload_digest = '', prev_hash = $2, hash = $3 WHERE seq = $4")
             .bind(&summary)
@@ -195,7 +204,11 @@ async fn an_entry_rewritten_with_its_chain_and_head_recomputed_is_detected() {
         .execute(&mut raw)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app.app.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         matches!(verified.first_break, Some(ChainBreak::Altered { seq, .. }) if seq == rows[1].seq),
         "{:?}",
@@ -214,13 +227,31 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
         .unwrap_or_else(|| panic!("a checkpoint file is configured"));
     assert!(checkpoint.entries > 10);
     let text = std::fs::read_to_string(&app.checkpoints).unwrap_or_default();
-    assert_eq!(text.lines().count(), 1, "one signed line outside the database");
-    let verified = app.app.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
-    assert!(verified.is_intact(), "{:?} {:?}", verified.first_break, verified.checkpoint_error);
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "one signed line outside the database"
+    );
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        verified.is_intact(),
+        "{:?} {:?}",
+        verified.first_break,
+        verified.checkpoint_error
+    );
 
     // Drop the newest two entries of the example household and move its head back.
     let rows = {
-        let mut conn = app.app.store().reader().await.unwrap_or_else(|e| panic!("{e}"));
+        let mut conn = app
+            .app
+            .store()
+            .reader()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         spil_store::journal::for_household(&mut conn, &app.example_household)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
@@ -241,7 +272,11 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
         .execute(&mut raw)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app.app.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         matches!(&verified.first_break, Some(ChainBreak::BehindCheckpoint { stream, found, .. })
             if *stream == app.example_household && *found == keep.stream_seq),
@@ -251,7 +286,10 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
 
     // On a fresh app: delete a household's whole stream, head and all.
     let app = spawn_app().await;
-    app.app.checkpoint_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    app.app
+        .checkpoint_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut raw = raw_connection(&app.url).await;
     for table in ["journal", "journal_heads"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE stream = $1"))
@@ -260,9 +298,16 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let verified = app.app.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        matches!(verified.first_break, Some(ChainBreak::BehindCheckpoint { found: 0, .. })),
+        matches!(
+            verified.first_break,
+            Some(ChainBreak::BehindCheckpoint { found: 0, .. })
+        ),
         "{:?}",
         verified.first_break
     );
@@ -271,15 +316,25 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
 #[tokio::test]
 async fn a_database_older_than_the_latest_checkpoint_is_reported() {
     let app = spawn_app().await;
-    app.app.checkpoint_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    app.app
+        .checkpoint_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     // A restore of a backup made before this checkpoint lacks its record.
     let mut raw = raw_connection(&app.url).await;
     raw.execute("DELETE FROM journal_checkpoint_heads; DELETE FROM journal_checkpoints")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app.app.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        matches!(verified.checkpoint_error, Some(spil_domain::journal::CheckpointError::Missing(_))),
+        matches!(
+            verified.checkpoint_error,
+            Some(spil_domain::journal::CheckpointError::Missing(_))
+        ),
         "{:?}",
         verified.checkpoint_error
     );
@@ -289,22 +344,43 @@ async fn a_database_older_than_the_latest_checkpoint_is_reported() {
 #[tokio::test]
 async fn erasing_an_entrys_content_keeps_the_journal_verifiable_and_alterations_visible() {
     let app = spawn_app().await;
-    app.app.checkpoint_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    app.app
+        .checkpoint_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let rows = {
-        let mut conn = app.app.store().reader().await.unwrap_or_else(|e| panic!("{e}"));
+        let mut conn = app
+            .app
+            .store()
+            .reader()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         spil_store::journal::for_household(&mut conn, &app.example_household)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
     };
     let target = &rows[1];
     {
-        let mut tx = app.app.store().begin().await.unwrap_or_else(|e| panic!("{e}"));
-        assert!(spil_store::journal::erase_content(&mut tx, target.seq, spil_app::now_micros())
+        let mut tx = app
+            .app
+            .store()
+            .begin()
             .await
-            .unwrap_or_else(|e| panic!("{e}")));
-        spil_store::commit(tx).await.unwrap_or_else(|e| panic!("{e}"));
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            spil_store::journal::erase_content(&mut tx, target.seq, spil_app::now_micros())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        );
+        spil_store::commit(tx)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     }
-    let verified = app.app.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(verified.is_intact(), "{:?}", verified.first_break);
     assert_eq!(verified.report.map(|r| r.erased), Some(1));
     // The erased entry cannot be given other content, nor other digests.
@@ -314,7 +390,11 @@ async fn erasing_an_entrys_content_keeps_the_journal_verifiable_and_alterations_
         .execute(&mut raw)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app.app.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         matches!(verified.first_break, Some(ChainBreak::Altered { seq, .. }) if seq == target.seq),
         "{:?}",

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod contacts;
+mod hardening;
 mod intake;
 mod journal;
 mod pages;

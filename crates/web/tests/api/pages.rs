@@ -3,7 +3,7 @@ use reqwest::StatusCode;
 use crate::helpers::spawn_app;
 
 /// The hidden field `name` of a form in `html`.
-fn hidden(html: &str, name: &str) -> String {
+pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     html.split(&marker)
         .nth(1)
@@ -12,7 +12,7 @@ fn hidden(html: &str, name: &str) -> String {
         .to_owned()
 }
 
-async fn sign_in(app: &crate::helpers::TestApp, username: &str) -> reqwest::Response {
+pub(crate) async fn sign_in_as(app: &crate::helpers::TestApp, username: &str) -> reqwest::Response {
     let page = app
         .client
         .get(format!("{}/inloggen", app.base))
@@ -45,7 +45,7 @@ async fn pages_need_a_login_and_show_my_households_after_it() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/inloggen");
 
-    let response = sign_in(&app, "anne").await;
+    let response = sign_in_as(&app, "anne").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = response
         .headers()
@@ -136,7 +136,10 @@ async fn a_wrong_password_is_refused_in_dutch() {
 #[tokio::test]
 async fn forms_without_the_sessions_csrf_token_are_refused_and_write_nothing() {
     let app = spawn_app().await;
-    assert_eq!(sign_in(&app, "anne").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in_as(&app, "anne").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let before = app.counts().await;
     let response = app
         .client
@@ -178,7 +181,10 @@ async fn forms_without_the_sessions_csrf_token_are_refused_and_write_nothing() {
 #[tokio::test]
 async fn the_registration_form_shows_dutch_errors_and_keeps_what_was_typed() {
     let app = spawn_app().await;
-    assert_eq!(sign_in(&app, "anne").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in_as(&app, "anne").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let form = app
         .client
         .get(format!("{}/aanmelden", app.base))
@@ -227,7 +233,10 @@ async fn the_registration_form_shows_dutch_errors_and_keeps_what_was_typed() {
 #[tokio::test]
 async fn signing_out_ends_the_session() {
     let app = spawn_app().await;
-    assert_eq!(sign_in(&app, "anne").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in_as(&app, "anne").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let page = app
         .client
         .get(format!("{}/huishoudens", app.base))
@@ -314,7 +323,7 @@ async fn a_sensitive_note_shows_on_the_page_only_for_the_regisseur_and_its_autho
 #[tokio::test]
 async fn the_plan_form_keeps_what_was_typed_and_marks_the_wrong_row() {
     let app = spawn_app().await;
-    sign_in(&app, "anne").await;
+    sign_in_as(&app, "anne").await;
     let url = format!("{}/huishoudens/{}/plan", app.base, app.example_household);
     let page = app
         .client

@@ -119,7 +119,34 @@ async fn possible_duplicates_are_shown_and_never_merged() {
         "new persons were created, nothing merged"
     );
 
-    // Someone who may not see the first household learns that a match exists, not where.
+    // A colleague of the same municipality who may not open the household learns only that
+    // a match exists: no id, no name, no birth date.
+    let bram = app.token("bram").await;
+    let (status, found) = app
+        .post(
+            &bram,
+            "/api/v1/registrations/duplicates",
+            &family("Pietersen", Some("123456782")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let found = found.as_array().cloned().unwrap_or_default();
+    assert!(!found.is_empty());
+    for d in &found {
+        assert_eq!(d["visible"], false, "{d}");
+        for field in [
+            "household_id",
+            "person_id",
+            "given_name",
+            "family_name",
+            "birth_date",
+        ] {
+            assert!(d[field].is_null(), "{field} leaked: {d}");
+        }
+    }
+
+    // Someone of another municipality finds nothing at all: candidates come only from the
+    // caller's own municipality.
     let gert = app.token("gert").await;
     let (status, found) = app
         .post(
@@ -129,11 +156,76 @@ async fn possible_duplicates_are_shown_and_never_merged() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        found
-            .as_array()
-            .is_some_and(|d| !d.is_empty() && d.iter().all(|x| x["household_id"].is_null())),
-        "{found}"
+    assert_eq!(
+        found,
+        serde_json::json!([]),
+        "no identity look-up across the region"
+    );
+}
+
+#[tokio::test]
+async fn every_identity_look_up_is_logged_with_its_purpose_and_rate_limited() {
+    let app = crate::helpers::spawn_app_configured(
+        spil_app::PolicySet::default_policy().unwrap_or_else(|e| panic!("{e}")),
+        |config| config.limits.lookups_per_minute = 3,
+    )
+    .await;
+    let bram = app.token("bram").await;
+    for _ in 0..3 {
+        let (status, _) = app
+            .post(
+                &bram,
+                "/api/v1/registrations/duplicates",
+                &family("Jansen", None),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let response = app
+        .client
+        .post(format!("{}/api/v1/registrations/duplicates", app.base))
+        .bearer_auth(&bram)
+        .json(&family("Jansen", None))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("60")
+    );
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!(body["error"]["code"], "too_many_lookups");
+    // The limit holds for registering a new household too (the same look-up), while
+    // another account is not affected.
+    let (status, _) = app
+        .post(&bram, "/api/v1/registrations", &family("Jansen", None))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let anne = app.token("anne").await;
+    let (status, _) = app
+        .post(
+            &anne,
+            "/api/v1/registrations/duplicates",
+            &family("Jansen", None),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let mut raw = crate::helpers::raw_connection(&app.url).await;
+    let (logged,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM access_log a JOIN users u ON u.id = a.user_id \
+         WHERE u.username = 'bram' AND a.action = 'identity_lookup' AND a.purpose = 'duplicate_check'",
+    )
+    .fetch_one(&mut raw)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        logged, 3,
+        "every look-up that ran is in the access log with its purpose"
     );
 }
 
