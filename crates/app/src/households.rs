@@ -281,13 +281,15 @@ impl App {
             .collect())
     }
 
-    /// Name the regisseur and the household team of the open trajectory.
+    /// Name the regisseur and the household team of the open trajectory. Returns whether the
+    /// caller still has access afterwards (a regisseur who hands the household over to a
+    /// colleague outside the team does not), decided on the new team without logging a refusal.
     pub async fn set_team(
         &self,
         actor: &Actor,
         household_id: &str,
         input: &TeamInput,
-    ) -> AppResult<()> {
+    ) -> AppResult<bool> {
         // Parse first: nothing is written for bad input.
         let mut errors = FieldErrors::new();
         let regisseur = errors.check("regisseur", parse_username(&input.regisseur));
@@ -387,8 +389,12 @@ impl App {
                 "members": members.iter().map(|(_, u, r)| serde_json::json!({"username": u, "role": r.key()})).collect::<Vec<_>>(),
             }));
         journal.write(&mut tx, self.journal_key()).await?;
+        let still = self
+            .decision(&mut tx, actor, household_id, Action::Read)
+            .await?
+            .is_allowed();
         spil_store::commit(tx).await?;
-        Ok(())
+        Ok(still)
     }
 
     /// Move the open trajectory to another status.

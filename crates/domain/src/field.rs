@@ -37,6 +37,8 @@ pub enum FieldError {
     UnknownGoal,
     #[error("date lies before the plan started")]
     BeforePlanStart,
+    #[error("contains a control character or a bidirectional override")]
+    ControlCharacter,
 }
 
 impl FieldError {
@@ -59,6 +61,7 @@ impl FieldError {
             FieldError::NotAMember => "not_a_member",
             FieldError::UnknownGoal => "unknown_goal",
             FieldError::BeforePlanStart => "before_plan_start",
+            FieldError::ControlCharacter => "control_character",
         }
     }
 
@@ -85,6 +88,9 @@ impl FieldError {
             FieldError::NotAMember => "Kies iemand uit het gezin.".into(),
             FieldError::UnknownGoal => "Kies een doel uit dit plan.".into(),
             FieldError::BeforePlanStart => "Deze datum ligt vóór de start van het plan.".into(),
+            FieldError::ControlCharacter => {
+                "Hier staat een onzichtbaar stuurteken in. Typ de tekst opnieuw of plak hem als platte tekst.".into()
+            }
         }
     }
 }
@@ -98,8 +104,14 @@ impl FieldErrors {
         Self::default()
     }
 
+    /// At most this many fields are reported in one answer.
+    pub const MAX: usize = 50;
+
     pub fn add(&mut self, path: impl Into<String>, error: FieldError) {
-        self.0.entry(path.into()).or_insert(error);
+        let path = path.into();
+        if self.0.len() < Self::MAX || self.0.contains_key(&path) {
+            self.0.entry(path).or_insert(error);
+        }
     }
 
     /// Parse one field; on failure remember the error under `path` and return `None`.
@@ -144,9 +156,26 @@ pub fn date(raw: &str) -> Result<chrono::NaiveDate, FieldError> {
     }
 }
 
+/// Characters no text field may hold: C0 controls other than tab, newline and carriage
+/// return, DEL, C1 controls, and the bidirectional overrides and isolates that make text read
+/// differently from how it is stored. PostgreSQL refuses NUL outright; SQLite would store it.
+pub fn is_forbidden_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refuse text with a forbidden character.
+pub fn plain(raw: &str) -> Result<&str, FieldError> {
+    if raw.chars().any(is_forbidden_char) {
+        Err(FieldError::ControlCharacter)
+    } else {
+        Ok(raw)
+    }
+}
+
 /// Trimmed, non-empty text of bounded length.
 pub fn required_text(raw: &str, max: usize) -> Result<String, FieldError> {
-    let trimmed = raw.trim();
+    let trimmed = plain(raw)?.trim();
     if trimmed.is_empty() {
         return Err(FieldError::Required);
     }
@@ -228,6 +257,37 @@ mod tests {
         assert_eq!(date("2027-02-29"), Err(FieldError::DateInvalid));
         assert_eq!(date("29-02-2028"), Err(FieldError::DateInvalid));
         assert_eq!(date(""), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_refused_but_lines_are_not() {
+        for bad in [
+            "a\u{0}b",
+            "Yil\u{202e}maz",
+            "x\u{1b}[31m",
+            "\u{2066}",
+            "a\u{7f}",
+        ] {
+            assert_eq!(
+                required_text(bad, 50),
+                Err(FieldError::ControlCharacter),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            required_text("regel 1\nregel 2\tklaar", 50).map(|t| t.len()),
+            Ok(21)
+        );
+        assert!(required_text("Yılmaz عائشة Łukasz", 50).is_ok());
+    }
+
+    #[test]
+    fn at_most_fifty_fields_are_reported() {
+        let mut errors = FieldErrors::new();
+        for i in 0..200 {
+            errors.add(format!("members[{i}].bsn"), FieldError::BsnInvalid);
+        }
+        assert_eq!(errors.0.len(), FieldErrors::MAX);
     }
 
     #[test]

@@ -81,19 +81,25 @@ pub struct Done {
     ok: bool,
 }
 
-/// Name the regisseur and the household team.
+/// Name the regisseur and the household team. Answers the file when the caller still has
+/// access; 204 when the caller handed the household over and no longer has access.
 #[utoipa::path(put, path = "/api/v1/households/{id}/team", tag = "households", params(("id" = String, Path)),
     request_body = TeamInput, security(("bearer" = [])),
-    responses((status = 200, body = HouseholdView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = HouseholdView), (status = 204, description = "Saved; the caller handed the household over"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_team(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TeamInput>,
-) -> Result<Json<HouseholdView>, ApiError> {
-    state.app.set_team(&session.actor, &id, &input).await?;
-    Ok(Json(state.app.household(&session.actor, &id).await?))
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    if state.app.set_team(&session.actor, &id, &input).await? {
+        Ok(Json(state.app.household(&session.actor, &id).await?).into_response())
+    } else {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -127,8 +127,53 @@ pub struct ApiJson<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
+    /// Every string in the body is checked for control characters and bidirectional
+    /// overrides before it becomes a typed input, so no text field can store them.
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Json(value) = Json::<T>::from_request(request, state).await?;
-        Ok(ApiJson(value))
+        let Json(value) = Json::<serde_json::Value>::from_request(request, state).await?;
+        let mut errors = spil_domain::FieldErrors::new();
+        forbidden_characters(&value, String::new(), &mut errors);
+        if !errors.is_empty() {
+            return Err(spil_app::AppError::Invalid(errors).into());
+        }
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_json",
+                e.to_string(),
+            )
+        })
+    }
+}
+
+/// Record every string in `value` that holds a forbidden character, by its path.
+fn forbidden_characters(
+    value: &serde_json::Value,
+    path: String,
+    errors: &mut spil_domain::FieldErrors,
+) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            if spil_domain::field::plain(text).is_err() {
+                errors.add(path, spil_domain::FieldError::ControlCharacter);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                forbidden_characters(item, format!("{path}[{i}]"), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                forbidden_characters(item, path, errors);
+            }
+        }
+        _ => {}
     }
 }

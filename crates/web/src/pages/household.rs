@@ -271,12 +271,17 @@ pub async fn set_team(
         regisseur: values.get("regisseur").cloned().unwrap_or_default(),
         members,
     };
-    state
+    let still = state
         .app
         .set_team(&user.session.actor, &id, &input)
         .await
         .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1")))
+    Ok(if still {
+        Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1"))
+    } else {
+        // Handed over: the household is no longer the caller's to open.
+        Redirect::to("/huishoudens?overgedragen=1")
+    })
 }
 
 pub async fn set_status(

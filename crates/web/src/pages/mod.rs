@@ -563,7 +563,16 @@ fn todo_list(worklist: spil_app::worklist::Worklist) -> Vec<Todo> {
     todo
 }
 
-async fn mine(State(state): State<AppState>, user: WebUser) -> Result<Html<String>, PageError> {
+#[derive(Deserialize)]
+struct MineQuery {
+    overgedragen: Option<String>,
+}
+
+async fn mine(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<MineQuery>,
+) -> Result<Html<String>, PageError> {
     let rows = state.app.my_households(&user.session.actor).await?;
     let (mut own, mut queue) = (Vec::new(), Vec::new());
     for r in rows {
@@ -605,8 +614,12 @@ async fn mine(State(state): State<AppState>, user: WebUser) -> Result<Html<Strin
     } else {
         Vec::new()
     };
+    let mut layout = Layout::for_session(&user.session, "mine");
+    if q.overgedragen.is_some() {
+        layout.notice = Some("Het huishouden is overgedragen aan de nieuwe regisseur.".into());
+    }
     render(&MinePage {
-        layout: Layout::for_session(&user.session, "mine"),
+        layout,
         own,
         queue,
         todo,

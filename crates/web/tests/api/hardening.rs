@@ -213,3 +213,65 @@ async fn the_bearer_scheme_is_case_insensitive_and_a_token_can_be_revoked() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn handing_over_the_regisseur_role_answers_success_and_logs_no_refusal() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/team", app.example_household);
+    // chris is the coordinator and keeps access; dewi works in anne's team.
+    let (status, body) = app
+        .put(&anne, &path, &json!({"regisseur": "dewi", "members": []}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let dewi = app.token("dewi").await;
+    let (status, household) = app
+        .get(
+            &dewi,
+            &format!("/api/v1/households/{}", app.example_household),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(household["trajectory"]["regisseur"], "dewi");
+    let mut raw = crate::helpers::raw_connection(&app.url).await;
+    let (refusals,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM access_log a JOIN users u ON u.id = a.user_id WHERE u.username = 'anne' AND a.outcome = 'denied'",
+    )
+    .fetch_one(&mut raw)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refusals, 0, "no false refusal in the log");
+}
+
+#[tokio::test]
+async fn control_characters_and_bidi_overrides_are_refused_with_422_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let before = app.counts().await;
+    for (path, bad) in [
+        ("question", "Hulp nodig\u{0}"),
+        ("household.members[0].given_name", "San\u{202e}ne"),
+        ("household.address.street", "Kerk\u{1b}straat"),
+    ] {
+        let mut body = crate::helpers::family("Pietersen", None);
+        match path {
+            "question" => body["question"] = json!(bad),
+            "household.members[0].given_name" => {
+                body["household"]["members"][0]["given_name"] = json!(bad)
+            }
+            _ => body["household"]["address"]["street"] = json!(bad),
+        }
+        let (status, answer) = app.post(&anne, "/api/v1/registrations", &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {answer}");
+        assert_eq!(
+            answer["error"]["fields"][path], "control_character",
+            "{answer}"
+        );
+    }
+    assert_eq!(app.counts().await, before, "nothing was written");
+    // Names in other scripts are welcome.
+    let mut body = crate::helpers::family("Yılmaz", None);
+    body["household"]["members"][0]["given_name"] = json!("Łucja عائشة");
+    let (status, answer) = app.post(&anne, "/api/v1/registrations", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+}
