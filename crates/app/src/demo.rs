@@ -487,8 +487,9 @@ impl App {
                     ..Default::default()
                 }],
                 agreements: vec!["Alle afspraken op papier".into()],
+                revision: None,
             };
-            self.save_plan(&actor, &household, &plan).await?;
+            let saved = self.save_plan(&actor, &household, &plan).await?;
             if i % 2 == 0 {
                 let members = self.household(&actor, &household).await?.members;
                 if let Some(member) = members.first() {
@@ -499,6 +500,7 @@ impl App {
                             date: today.to_string(),
                             how: "verbal".into(),
                             by_person_id: member.person_id.clone(),
+                            revision: Some(saved.revision),
                         },
                     )
                     .await?;

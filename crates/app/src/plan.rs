@@ -36,6 +36,9 @@ pub struct PlanInput {
     /// Short written agreements (afspraken).
     #[serde(default)]
     pub agreements: Vec<String>,
+    /// The revision this edit started from (required once a plan exists; or `If-Match`).
+    /// A save from an older revision is refused with 409 `concurrent_change`.
+    pub revision: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -95,6 +98,9 @@ pub struct AgreementInput {
     /// The member who agreed.
     #[serde(default)]
     pub by_person_id: String,
+    /// The revision the household saw and agrees to (required); 409 `plan_changed` when the
+    /// plan changed since.
+    pub revision: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -120,6 +126,8 @@ pub struct EvaluationInput {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SavedPlan {
     pub version: i64,
+    /// The plan's revision after this save (send it with the next change).
+    pub revision: i64,
     /// not_agreed, changed_since_agreement or agreed.
     #[schema(value_type = String)]
     pub state: AgreementState,
@@ -130,6 +138,8 @@ pub struct SavedPlan {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AgreementView {
     pub version: i64,
+    /// The revision agreed to (null for agreements recorded before revisions existed).
+    pub revision: Option<i64>,
     pub date: String,
     #[schema(value_type = String)]
     pub how: AgreementHow,
@@ -177,6 +187,8 @@ pub struct ActionView {
 pub struct PlanView {
     pub household_id: String,
     pub version: i64,
+    /// Every saved change makes a new revision; send it back with the next change or agreement.
+    pub revision: i64,
     pub started_on: String,
     #[schema(value_type = String)]
     pub state: AgreementState,
@@ -361,11 +373,33 @@ fn content_of(json: &str) -> AppResult<PlanContent> {
 fn agreement_view(row: store::AgreementRow) -> AgreementView {
     AgreementView {
         version: row.version,
+        revision: row.revision,
         date: row.agreed_on,
         how: AgreementHow::parse(&row.how).unwrap_or(AgreementHow::Verbal),
         by_person_id: row.by_person_id,
         by_name: row.by_name,
     }
+}
+
+/// The plan moved on since the revision the edit started from.
+fn stale_plan(current: i64, saved_by: &str, saved_at: i64) -> AppError {
+    AppError::conflict(
+        "concurrent_change",
+        format!(
+            "Het plan is intussen gewijzigd door {saved_by} ({}); het staat nu op revisie {current}. Bekijk wat er veranderde en breng uw wijziging opnieuw aan.",
+            micros_to_datetime(saved_at).format("%d-%m-%Y %H:%M")
+        ),
+    )
+}
+
+/// The household would agree to content it did not see.
+fn plan_changed(seen: i64, current: i64, saved_by: &str) -> AppError {
+    AppError::conflict(
+        "plan_changed",
+        format!(
+            "Het plan is gewijzigd sinds revisie {seen} (nu revisie {current}, door {saved_by}). Laat het gezin eerst de nieuwe tekst zien."
+        ),
+    )
 }
 
 fn is_current_member(m: &residents::MemberRow, today: NaiveDate) -> bool {
@@ -444,6 +478,7 @@ impl App {
                 drop(tx);
                 return Ok(SavedPlan {
                     version: c.version,
+                    revision: c.revision,
                     state: AgreementState::of(c.version, c.agreed_version),
                     changed: false,
                 });
@@ -451,21 +486,47 @@ impl App {
             Save::First => 1,
             Save::Replace(v) | Save::NewVersion(v) => v,
         };
+        // A change must start from the revision that is current now.
+        let revision = match (&current, input.revision) {
+            (None, _) => 1,
+            (Some(_), None) => {
+                return Err(AppError::Rule {
+                    code: "revision_required",
+                    field: "revision",
+                    message: "Geef de revisie mee waarop deze wijziging is gebaseerd (veld revision of If-Match).".into(),
+                })
+            }
+            (Some(c), Some(base)) if base != c.revision => {
+                drop(tx);
+                return Err(stale_plan(c.revision, &c.saved_by, c.saved_at));
+            }
+            (Some(c), Some(_)) => c.revision + 1,
+        };
         let json =
             serde_json::to_string(&content).map_err(|e| AppError::Internal(e.to_string()))?;
         let saved = SavedVersion {
             household_id,
             version,
+            revision,
             content: &json,
             today: &today.to_string(),
             by: &actor.user_id,
             at: now_micros(),
         };
-        match decision {
-            Save::First => store::create(&mut tx, &saved).await?,
-            Save::NewVersion(_) => store::add_version(&mut tx, &saved).await?,
-            _ => store::replace_version(&mut tx, &saved).await?,
+        let written = match decision {
+            Save::First => store::create(&mut tx, &saved).await,
+            Save::NewVersion(_) => store::add_version(&mut tx, &saved).await,
+            _ => store::replace_version(&mut tx, &saved).await,
+        };
+        if let Err(spil_store::StoreError::Conflict) = written {
+            // Another save got there first (between our read and our write).
+            drop(tx);
+            return Err(AppError::conflict(
+                "concurrent_change",
+                "Het plan is zojuist door iemand anders gewijzigd. Laad het plan opnieuw en breng uw wijziging opnieuw aan.",
+            ));
         }
+        written?;
 
         // Goals' state: a new goal or a moved evaluation date sets the next evaluation.
         let before: HashMap<&str, &Goal> = old
@@ -528,12 +589,19 @@ impl App {
                     changes.len()
                 ),
             },
-            serde_json::json!({ "version": version, "changes": changes }),
+            serde_json::json!({ "version": version, "revision": revision, "changes": changes }),
         );
         journal.write(&mut tx, self.journal_key()).await?;
-        spil_store::commit(tx).await?;
+        spil_store::commit(tx).await.map_err(|e| match e {
+            spil_store::StoreError::Conflict => AppError::conflict(
+                "concurrent_change",
+                "Het plan is zojuist door iemand anders gewijzigd. Laad het plan opnieuw en breng uw wijziging opnieuw aan.",
+            ),
+            other => other.into(),
+        })?;
         Ok(SavedPlan {
             version,
+            revision,
             state,
             changed: true,
         })
@@ -573,6 +641,7 @@ impl App {
         Ok(Some(PlanView {
             household_id: household_id.to_owned(),
             version: row.version,
+            revision: row.revision,
             started_on: row.started_on,
             state,
             agreement,
@@ -622,6 +691,34 @@ impl App {
             saved_at: micros_to_datetime(row.saved_at).to_rfc3339(),
             saved_by: row.saved_by,
         }))
+    }
+
+    /// What changed in the plan since `revision` (for someone whose save was refused because
+    /// the plan moved on): the changes from that revision to the current one.
+    pub async fn plan_changes_since(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        revision: i64,
+    ) -> AppResult<Vec<ChangeView>> {
+        self.authorize_read(actor, household_id, Action::Read, "read_plan_changes")
+            .await?;
+        let mut conn = self.store().reader().await?;
+        let base = store::revision(&mut conn, household_id, revision).await?;
+        let current = store::current(&mut conn, household_id).await?;
+        drop(conn);
+        let (Some(base), Some(current)) = (base, current) else {
+            return Ok(Vec::new());
+        };
+        Ok(
+            plan::diff(&content_of(&base.content)?, &content_of(&current.content)?)
+                .into_iter()
+                .map(|c| ChangeView {
+                    kind: c.kind.to_owned(),
+                    text: c.text,
+                })
+                .collect(),
+        )
     }
 
     /// Every version with its agreement and what changed compared with the one before.
@@ -680,6 +777,9 @@ impl App {
         if input.by_person_id.trim().is_empty() {
             errors.add("by_person_id", FieldError::Required);
         }
+        if input.revision.is_none() {
+            errors.add("revision", FieldError::Required);
+        }
         errors.into_result()?;
         let (Some(date), Some(how)) = (date, how) else {
             return Err(AppError::Internal("validated fields missing".into()));
@@ -719,11 +819,16 @@ impl App {
         if date.to_string() < current.created_on {
             return Err(AppError::invalid_field("date", FieldError::BeforePlanStart));
         }
-        store::agree(
+        let revision = input.revision.unwrap_or_default();
+        if revision != current.revision {
+            return Err(plan_changed(revision, current.revision, &current.saved_by));
+        }
+        let agreed = store::agree(
             &mut tx,
             &store::NewAgreement {
                 household_id,
                 version: current.version,
+                revision,
                 agreed_on: &date.to_string(),
                 how: how.key(),
                 by_person_id: &member.person_id,
@@ -731,23 +836,28 @@ impl App {
                 recorded_at: now_micros(),
             },
         )
-        .await?;
+        .await;
+        if let Err(spil_store::StoreError::Conflict) = agreed {
+            return Err(plan_changed(revision, revision + 1, &current.saved_by));
+        }
+        agreed?;
         let by_name = format!("{} {}", member.given_name, member.family_name);
         let mut journal = Entries::household(&actor.user_id, household_id);
         journal.add(
             "plan.agreed",
             format!(
-                "Akkoord op plan versie {} door {by_name} ({}, {})",
+                "Akkoord op plan versie {} (revisie {revision}) door {by_name} ({}, {})",
                 current.version,
                 how.label().to_lowercase(),
                 date.format("%d-%m-%Y")
             ),
-            serde_json::json!({ "version": current.version, "how": how.key(), "date": date.to_string(), "by_person_id": member.person_id }),
+            serde_json::json!({ "version": current.version, "revision": revision, "how": how.key(), "date": date.to_string(), "by_person_id": member.person_id }),
         );
         journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(AgreementView {
             version: current.version,
+            revision: Some(revision),
             date: date.to_string(),
             how,
             by_person_id: member.person_id.clone(),

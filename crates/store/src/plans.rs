@@ -7,8 +7,11 @@ use crate::{Conn, Result, StoreError};
 #[derive(Debug, Clone, FromRow)]
 pub struct PlanRow {
     pub version: i64,
+    /// Every saved change makes a new revision (also an edit of a version before agreement).
+    pub revision: i64,
     pub started_on: String,
     pub agreed_version: Option<i64>,
+    pub agreed_revision: Option<i64>,
     pub content: String,
     pub created_on: String,
     pub saved_at: i64,
@@ -18,7 +21,7 @@ pub struct PlanRow {
 /// The household's current plan with the content of its current version.
 pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<PlanRow>> {
     Ok(sqlx::query_as(
-        "SELECT p.version, p.started_on, p.agreed_version, v.content, v.created_on, v.saved_at, u.display_name AS saved_by \
+        "SELECT p.version, p.revision, p.started_on, p.agreed_version, p.agreed_revision, v.content, v.created_on, v.saved_at, u.display_name AS saved_by \
          FROM plans p JOIN plan_versions v ON v.household_id = p.household_id AND v.version = p.version \
          JOIN users u ON u.id = v.saved_by WHERE p.household_id = $1",
     )
@@ -30,6 +33,8 @@ pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<PlanR
 pub struct SavedVersion<'a> {
     pub household_id: &'a str,
     pub version: i64,
+    /// The revision this save makes; the one it started from is `revision - 1`.
+    pub revision: i64,
     pub content: &'a str,
     pub today: &'a str,
     pub by: &'a str,
@@ -49,18 +54,23 @@ pub async fn create(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
     .execute(&mut *conn)
     .await
     .map_err(StoreError::from_write)?;
-    insert_version(conn, v).await
+    insert_version(conn, v).await?;
+    insert_revision(conn, v).await
 }
 
-/// Add a version after the household agreed to the previous one.
+/// Add a version after the household agreed to the previous one. `Conflict` when the plan
+/// is no longer at the revision this save started from.
 pub async fn add_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
     touch(conn, v).await?;
-    insert_version(conn, v).await
+    insert_version(conn, v).await?;
+    insert_revision(conn, v).await
 }
 
-/// Edit the current version in place (it has not been agreed to).
+/// Edit the current version in place (it has not been agreed to). `Conflict` when the plan
+/// is no longer at the revision this save started from.
 pub async fn replace_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
     touch(conn, v).await?;
+    insert_revision(conn, v).await?;
     sqlx::query(
         "UPDATE plan_versions SET content = $1, saved_at = $2, saved_by = $3 WHERE household_id = $4 AND version = $5",
     )
@@ -75,18 +85,69 @@ pub async fn replace_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()
     Ok(())
 }
 
+/// Move the plan to the new revision, only from the one the save started from: of two
+/// concurrent saves, the second finds the revision moved and gets `Conflict`.
 async fn touch(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
-    sqlx::query(
-        "UPDATE plans SET version = $1, updated_at = $2, updated_by = $3 WHERE household_id = $4",
+    let done = sqlx::query(
+        "UPDATE plans SET version = $1, updated_at = $2, updated_by = $3, revision = $4 \
+         WHERE household_id = $5 AND revision = $6",
     )
     .bind(v.version)
     .bind(v.at)
     .bind(v.by)
+    .bind(v.revision)
     .bind(v.household_id)
+    .bind(v.revision - 1)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+async fn insert_revision(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plan_revisions (household_id, revision, version, content, saved_at, saved_by) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(v.household_id)
+    .bind(v.revision)
+    .bind(v.version)
+    .bind(v.content)
+    .bind(v.at)
+    .bind(v.by)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
     Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RevisionRow {
+    pub revision: i64,
+    pub version: i64,
+    pub content: String,
+    pub saved_at: i64,
+    pub saved_by: String,
+}
+
+/// One revision of a household's plan, as saved.
+pub async fn revision(
+    conn: &mut Conn,
+    household_id: &str,
+    revision: i64,
+) -> Result<Option<RevisionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT r.revision, r.version, r.content, r.saved_at, u.display_name AS saved_by \
+         FROM plan_revisions r JOIN users u ON u.id = r.saved_by WHERE r.household_id = $1 AND r.revision = $2",
+    )
+    .bind(household_id)
+    .bind(revision)
+    .fetch_optional(conn)
+    .await?)
 }
 
 async fn insert_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
@@ -193,6 +254,8 @@ pub async fn set_goal_state(
 pub struct NewAgreement<'a> {
     pub household_id: &'a str,
     pub version: i64,
+    /// The revision the household saw and agreed to.
+    pub revision: i64,
     pub agreed_on: &'a str,
     pub how: &'a str,
     pub by_person_id: &'a str,
@@ -200,10 +263,23 @@ pub struct NewAgreement<'a> {
     pub recorded_at: i64,
 }
 
+/// Record the agreement to `a.revision`; `Conflict` when the plan changed since.
 pub async fn agree(conn: &mut Conn, a: &NewAgreement<'_>) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE plans SET agreed_version = $1, agreed_revision = $2 WHERE household_id = $3 AND revision = $2",
+    )
+    .bind(a.version)
+    .bind(a.revision)
+    .bind(a.household_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
     sqlx::query(
-        "INSERT INTO plan_agreements (household_id, version, agreed_on, how, by_person_id, recorded_by, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO plan_agreements (household_id, version, agreed_on, how, by_person_id, recorded_by, recorded_at, revision) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(a.household_id)
     .bind(a.version)
@@ -212,21 +288,17 @@ pub async fn agree(conn: &mut Conn, a: &NewAgreement<'_>) -> Result<()> {
     .bind(a.by_person_id)
     .bind(a.recorded_by)
     .bind(a.recorded_at)
+    .bind(a.revision)
     .execute(&mut *conn)
     .await
     .map_err(StoreError::from_write)?;
-    sqlx::query("UPDATE plans SET agreed_version = $1 WHERE household_id = $2")
-        .bind(a.version)
-        .bind(a.household_id)
-        .execute(conn)
-        .await
-        .map_err(StoreError::from_write)?;
     Ok(())
 }
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AgreementRow {
     pub version: i64,
+    pub revision: Option<i64>,
     pub agreed_on: String,
     pub how: String,
     pub by_person_id: String,
@@ -235,7 +307,7 @@ pub struct AgreementRow {
 
 pub async fn agreements(conn: &mut Conn, household_id: &str) -> Result<Vec<AgreementRow>> {
     Ok(sqlx::query_as(
-        "SELECT a.version, a.agreed_on, a.how, a.by_person_id, p.given_name || ' ' || p.family_name AS by_name \
+        "SELECT a.version, a.revision, a.agreed_on, a.how, a.by_person_id, p.given_name || ' ' || p.family_name AS by_name \
          FROM plan_agreements a JOIN persons p ON p.id = a.by_person_id WHERE a.household_id = $1 ORDER BY a.version",
     )
     .bind(household_id)

@@ -1,11 +1,11 @@
 //! The plan on paper: plain Dutch (B1) for the household to read and sign.
 //!
-//! Built-in PDF fonts keep the file small and need no font files; they cover the Latin-1
-//! letters Dutch names use (é, ë, ï, ...). Lines are wrapped on a conservative character count.
+//! Text is set in DejaVu Sans (shipped by the `dejavu` crate and embedded in the PDF), which
+//! has the letters of the names Spil meets — Turkish ı and ş, Polish ł and ę, Arabic, Cyrillic.
+//! Lines are wrapped by their measured width; each line is put in visual order (Unicode bidi)
+//! and Arabic letters take their joined forms, so right-to-left names read correctly.
 
-use printpdf::{
-    BuiltinFont, IndirectFontRef, Mm, PdfDocument, PdfDocumentReference, PdfLayerReference,
-};
+use printpdf::{IndirectFontRef, Mm, PdfDocument, PdfDocumentReference, PdfLayerReference};
 use spil_app::plan::PlanView;
 use spil_app::views::HouseholdView;
 use spil_domain::plan::{dutch_date, AgreementState};
@@ -13,30 +13,73 @@ use spil_domain::plan::{dutch_date, AgreementState};
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 const MARGIN: f32 = 22.0;
-/// Helvetica at 11 pt averages about 5.5 pt per character; 166 mm holds ~85, keep room.
-const CHARS_PER_LINE: usize = 78;
+const TEXT_WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
+const PT_PER_MM: f32 = 72.0 / 25.4;
 
 #[derive(Debug, thiserror::Error)]
 #[error("PDF: {0}")]
 pub struct PdfError(String);
 
+/// A font for the PDF and its metrics for measuring text.
+struct Face {
+    pdf: IndirectFontRef,
+    metrics: ttf_parser::Face<'static>,
+}
+
+impl Face {
+    fn load(doc: &PdfDocumentReference, bytes: &'static [u8]) -> Result<Self, PdfError> {
+        let metrics = ttf_parser::Face::parse(bytes, 0).map_err(|e| PdfError(e.to_string()))?;
+        let pdf = doc
+            .add_external_font(bytes)
+            .map_err(|e| PdfError(e.to_string()))?;
+        Ok(Face { pdf, metrics })
+    }
+
+    /// The width of `text` at `size` points, in millimetres.
+    fn width_mm(&self, text: &str, size: f32) -> f32 {
+        let units = f32::from(self.metrics.units_per_em());
+        let advance: f32 = text
+            .chars()
+            .map(|c| {
+                self.metrics
+                    .glyph_index(c)
+                    .and_then(|g| self.metrics.glyph_hor_advance(g))
+                    .map_or(units / 2.0, f32::from)
+            })
+            .sum();
+        advance / units * size / PT_PER_MM
+    }
+}
+
+/// A line as it is drawn: Arabic letters in their joined forms, runs in visual order.
+fn visual(line: &str) -> String {
+    let shaped = if line.chars().any(|c| ('\u{0600}'..='\u{06ff}').contains(&c)) {
+        ar_reshaper::reshape_line(line)
+    } else {
+        line.to_owned()
+    };
+    let bidi = unicode_bidi::BidiInfo::new(&shaped, Some(unicode_bidi::Level::ltr()));
+    match bidi.paragraphs.first() {
+        Some(paragraph) => bidi
+            .reorder_line(paragraph, paragraph.range.clone())
+            .into_owned(),
+        None => shaped,
+    }
+}
+
 struct Writer {
     doc: PdfDocumentReference,
     layer: PdfLayerReference,
-    regular: IndirectFontRef,
-    bold: IndirectFontRef,
+    regular: Face,
+    bold: Face,
     y: f32,
 }
 
 impl Writer {
     fn new(title: &str) -> Result<Self, PdfError> {
         let (doc, page, layer) = PdfDocument::new(title, Mm(PAGE_W), Mm(PAGE_H), "tekst");
-        let regular = doc
-            .add_builtin_font(BuiltinFont::Helvetica)
-            .map_err(|e| PdfError(e.to_string()))?;
-        let bold = doc
-            .add_builtin_font(BuiltinFont::HelveticaBold)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let regular = Face::load(&doc, dejavu::sans::regular())?;
+        let bold = Face::load(&doc, dejavu::sans::bold())?;
         let layer = doc.get_page(page).get_layer(layer);
         Ok(Writer {
             doc,
@@ -55,32 +98,47 @@ impl Writer {
         }
     }
 
+    fn face(&self, bold: bool) -> &Face {
+        if bold {
+            &self.bold
+        } else {
+            &self.regular
+        }
+    }
+
     fn line(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
         let height = size * 0.5;
         self.room(height);
-        let font = if bold { &self.bold } else { &self.regular };
+        let shown = visual(text);
+        let font = &self.face(bold).pdf;
         self.layer
-            .use_text(text, size, Mm(MARGIN + indent), Mm(self.y), font);
+            .use_text(shown, size, Mm(MARGIN + indent), Mm(self.y), font);
         self.y -= height;
     }
 
     /// Wrapped text; the first line may carry a prefix (a number or a dash).
     fn paragraph(&mut self, prefix: &str, text: &str, indent: f32) {
-        let width = CHARS_PER_LINE.saturating_sub(indent as usize / 2).max(30);
-        for (i, line) in wrap(text, width).iter().enumerate() {
-            let shown = if i == 0 {
-                format!("{prefix}{line}")
-            } else {
-                format!("{}{line}", " ".repeat(prefix.chars().count()))
-            };
-            self.line(&shown, 11.0, false, indent);
+        self.wrapped(prefix, text, indent, 11.0, false);
+    }
+
+    fn wrapped(&mut self, prefix: &str, text: &str, indent: f32, size: f32, bold: bool) {
+        let face = self.face(bold);
+        let prefix_width = face.width_mm(prefix, size);
+        let width = (TEXT_WIDTH - indent - prefix_width).max(40.0);
+        let lines = wrap(text, &|t: &str| face.width_mm(t, size) <= width);
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 && !prefix.is_empty() {
+                self.line(prefix, size, bold, indent);
+                self.y += size * 0.5;
+            }
+            self.line(line, size, bold, indent + prefix_width);
         }
     }
 
     fn heading(&mut self, text: &str) {
         self.gap(3.0);
         self.room(20.0);
-        self.line(text, 14.0, true, 0.0);
+        self.wrapped("", text, 0.0, 14.0, true);
         self.gap(1.0);
     }
 
@@ -95,28 +153,42 @@ impl Writer {
     }
 }
 
-/// Split on spaces so no line is longer than `width` characters (long words are cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// Split on spaces into lines that `fits` (a word too long for a line is cut).
+fn wrap(text: &str, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.lines() {
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
-            let mut word = word.to_owned();
-            while word.chars().count() > width {
-                let head: String = word.chars().take(width).collect();
-                word = word.chars().skip(width).collect();
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                lines.push(head);
-            }
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if fits(&candidate) {
+                line = candidate;
+                continue;
             }
             if !line.is_empty() {
-                line.push(' ');
+                lines.push(std::mem::take(&mut line));
             }
-            line.push_str(&word);
+            // The word alone: cut it where it stops fitting.
+            let mut rest: String = word.to_owned();
+            while !fits(&rest) {
+                let mut head = String::new();
+                for c in rest.chars() {
+                    head.push(c);
+                    if !fits(&head) {
+                        head.pop();
+                        break;
+                    }
+                }
+                if head.is_empty() {
+                    head = rest.chars().take(1).collect();
+                }
+                rest = rest.chars().skip(head.chars().count()).collect();
+                lines.push(head);
+            }
+            line = rest;
         }
         if !line.is_empty() {
             lines.push(line);
@@ -144,7 +216,7 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
     }
     let title = format!("Ons plan - gezin {}", families.join(" / "));
     let mut w = Writer::new(&title)?;
-    w.line(&title, 18.0, true, 0.0);
+    w.wrapped("", &title, 0.0, 18.0, true);
     w.gap(2.0);
     w.paragraph(
         "",
@@ -160,8 +232,9 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
     w.paragraph(
         "",
         &format!(
-            "Versie {} van {}. Dit plan is van u: u heeft het samen met ons gemaakt.",
+            "Versie {}, revisie {}, van {}. Dit plan is van u: u heeft het samen met ons gemaakt.",
             plan.version,
+            plan.revision,
             date(&plan.saved_at.chars().take(10).collect::<String>())
         ),
         0.0,
@@ -249,10 +322,13 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
             w.paragraph(
                 "",
                 &format!(
-                    "{} gaf akkoord op {} ({}).",
+                    "{} gaf akkoord op {} ({}){}.",
                     a.by_name,
                     date(&a.date),
-                    a.how.label().to_lowercase()
+                    a.how.label().to_lowercase(),
+                    a.revision
+                        .map(|r| format!(", op revisie {r}"))
+                        .unwrap_or_default()
                 ),
                 0.0,
             );
@@ -260,7 +336,10 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
         _ => {
             w.paragraph(
                 "",
-                "Bent u het eens met dit plan? Zet dan hieronder uw naam, de datum en uw handtekening.",
+                &format!(
+                    "Bent u het eens met dit plan (revisie {})? Zet dan hieronder uw naam, de datum en uw handtekening.",
+                    plan.revision
+                ),
                 0.0,
             );
             w.gap(6.0);
@@ -282,23 +361,38 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{visual, wrap};
 
     #[test]
     fn wrap_keeps_lines_within_the_width_and_cuts_long_words() {
+        let fits = |t: &str| t.chars().count() <= 20;
         let lines = wrap(
             "Fenna gaat weer elke dag naar school en vindt het er leuk",
-            20,
+            &fits,
         );
         assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
         assert_eq!(
             lines.join(" "),
             "Fenna gaat weer elke dag naar school en vindt het er leuk"
         );
-        let long = wrap(&"a".repeat(45), 20);
+        let long = wrap(&"a".repeat(45), &fits);
         assert_eq!(
             long.iter().map(|l| l.len()).collect::<Vec<_>>(),
             vec![20, 20, 5]
         );
+    }
+
+    #[test]
+    fn right_to_left_text_is_put_in_visual_order_and_joined() {
+        assert_eq!(visual("Milan Hendriks"), "Milan Hendriks");
+        let shown = visual("عائشة");
+        // Joined presentation forms, last letter first.
+        assert!(
+            shown
+                .chars()
+                .all(|c| ('\u{fe70}'..='\u{feff}').contains(&c)),
+            "{shown:?}"
+        );
+        assert_eq!(shown.chars().count(), 5);
     }
 }

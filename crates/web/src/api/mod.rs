@@ -154,10 +154,8 @@ fn forbidden_characters(
 ) {
     use serde_json::Value;
     match value {
-        Value::String(text) => {
-            if spil_domain::field::plain(text).is_err() {
-                errors.add(path, spil_domain::FieldError::ControlCharacter);
-            }
+        Value::String(text) if spil_domain::field::plain(text).is_err() => {
+            errors.add(path, spil_domain::FieldError::ControlCharacter);
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {

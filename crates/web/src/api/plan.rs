@@ -8,34 +8,73 @@ use super::{ApiJson, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 
+/// The revision named by `If-Match: "N"`, if any.
+fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_if_match",
+                "If-Match takes the plan's revision as an entity tag, e.g. \"3\".",
+            )
+        })
+}
+
+fn etag(revision: i64) -> [(header::HeaderName, String); 1] {
+    [(header::ETAG, format!("\"{revision}\""))]
+}
+
 /// Save the household's plan. Before the household agreed, the current version is edited;
-/// after, a change makes a new version.
-#[utoipa::path(put, path = "/api/v1/households/{id}/plan", tag = "plan", params(("id" = String, Path)),
+/// after, a change makes a new version. Once a plan exists, send the revision the change
+/// started from (`revision` in the body, or `If-Match: "N"`); an older one gets 409
+/// `concurrent_change`, so no one's edit is silently lost.
+#[utoipa::path(put, path = "/api/v1/households/{id}/plan", tag = "plan", params(("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "The revision the change started from, e.g. \"3\"")),
     request_body = PlanInput, security(("bearer" = [])),
-    responses((status = 200, body = SavedPlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SavedPlan, headers(("ETag" = String, description = "The new revision"))),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_plan(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<PlanInput>,
-) -> Result<Json<SavedPlan>, ApiError> {
-    Ok(Json(
-        state.app.save_plan(&session.actor, &id, &input).await?,
-    ))
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<PlanInput>,
+) -> Result<Response, ApiError> {
+    if let Some(revision) = if_match(&headers)? {
+        if input.revision.is_some_and(|r| r != revision) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "revision_mismatch",
+                "The body's revision and If-Match differ.",
+            ));
+        }
+        input.revision = Some(revision);
+    }
+    let saved = state.app.save_plan(&session.actor, &id, &input).await?;
+    Ok((etag(saved.revision), Json(saved)).into_response())
 }
 
 /// The current plan with its version and the household's agreement (null when not agreed).
 #[utoipa::path(get, path = "/api/v1/households/{id}/plan", tag = "plan", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = PlanView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PlanView, headers(("ETag" = String, description = "The plan's revision"))),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_plan(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
     Path(id): Path<String>,
-) -> Result<Json<PlanView>, ApiError> {
+) -> Result<Response, ApiError> {
     match state.app.plan(&session.actor, &id).await? {
-        Some(plan) => Ok(Json(plan)),
+        Some(plan) => Ok((etag(plan.revision), Json(plan)).into_response()),
         None => Err(spil_app::AppError::NotFound.into()),
     }
 }

@@ -64,6 +64,8 @@ struct PlanPage {
     today: String,
     versions: Vec<VersionView>,
     evaluations: Vec<EvaluationView>,
+    /// What someone else changed since the revision a refused save started from.
+    conflict: Vec<String>,
 }
 
 fn member_options(household: &HouseholdView) -> Vec<(String, String)> {
@@ -153,6 +155,7 @@ fn to_input(values: &HashMap<String, String>) -> (PlanInput, Vec<usize>, Vec<usi
                     .collect()
             })
             .unwrap_or_default(),
+        revision: values.get("revision").and_then(|r| r.trim().parse().ok()),
     };
     (input, goal_rows, action_rows)
 }
@@ -446,6 +449,7 @@ fn build(
         versions: versions.into_iter().rev().collect(),
         evaluations,
         plan,
+        conflict: Vec::new(),
     }
 }
 
@@ -501,6 +505,28 @@ pub async fn save(
             let page = render(&build(layout, loaded, Some((&values, &errors))))?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Err(AppError::Conflict {
+            code: "concurrent_change",
+            ..
+        }) => {
+            let changes = match input.revision {
+                Some(base) => state
+                    .app
+                    .plan_changes_since(&user.session.actor, &id, base)
+                    .await
+                    .map_err(|e| user.household_error(&id, e))?,
+                None => Vec::new(),
+            };
+            let loaded = load(&state, &user, &id).await?;
+            let layout = Layout::for_session(&user.session, "");
+            let mut page = build(layout, loaded, Some((&values, &Default::default())));
+            page.conflict = if changes.is_empty() {
+                vec!["Het plan is opnieuw opgeslagen door iemand anders.".into()]
+            } else {
+                changes.into_iter().map(|c| c.text).collect()
+            };
+            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
+        }
         Err(other) => Err(user.household_error(&id, other)),
     }
 }
@@ -516,6 +542,7 @@ pub async fn agree(
         date: text(&values, "date"),
         how: text(&values, "how"),
         by_person_id: text(&values, "by_person_id"),
+        revision: values.get("revision").and_then(|r| r.trim().parse().ok()),
     };
     state
         .app

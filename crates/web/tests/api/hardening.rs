@@ -275,3 +275,281 @@ async fn control_characters_and_bidi_overrides_are_refused_with_422_and_nothing_
     let (status, answer) = app.post(&anne, "/api/v1/registrations", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
 }
+
+fn simple_plan(goal: &str, revision: Option<i64>) -> Value {
+    let mut body = json!({
+        "goals": [{"id": "g1", "text": goal, "result": "Het lukt", "evaluate_on": crate::helpers::today()}],
+        "agreements": ["Alle afspraken op papier"]
+    });
+    if let Some(r) = revision {
+        body["revision"] = json!(r);
+    }
+    body
+}
+
+#[tokio::test]
+async fn of_two_concurrent_plan_edits_from_one_revision_exactly_one_is_saved() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/plan", app.example_household);
+    let (status, saved) = app.put(&anne, &path, &simple_plan("Start", None)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let mut revision = saved["revision"].as_i64().unwrap_or_default();
+    for pair in 0..20 {
+        let send = |text: String| {
+            let (client, url, token) = (
+                app.client.clone(),
+                format!("{}{path}", app.base),
+                anne.clone(),
+            );
+            let body = simple_plan(&text, Some(revision));
+            tokio::spawn(async move {
+                let r = client.put(url).bearer_auth(token).json(&body).send().await;
+                let r = r.unwrap_or_else(|e| panic!("{e}"));
+                (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+            })
+        };
+        let (a, b) = (send(format!("A{pair}")), send(format!("B{pair}")));
+        let (a, b) = (
+            a.await.unwrap_or_else(|e| panic!("{e}")),
+            b.await.unwrap_or_else(|e| panic!("{e}")),
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "pair {pair}: {a:?} {b:?}"
+        );
+        let (winner, loser) = if a.0 == StatusCode::OK {
+            (&a, &b)
+        } else {
+            (&b, &a)
+        };
+        assert_eq!(loser.1["error"]["code"], "concurrent_change");
+        revision = winner.1["revision"].as_i64().unwrap_or_default();
+        // What is stored is the winner's edit.
+        let (_, plan) = app.get(&anne, &path).await;
+        assert_eq!(plan["revision"], revision);
+        let expected = if a.0 == StatusCode::OK {
+            format!("A{pair}")
+        } else {
+            format!("B{pair}")
+        };
+        assert_eq!(plan["goals"][0]["text"], expected.as_str());
+    }
+}
+
+#[tokio::test]
+async fn a_stale_revision_gets_409_and_if_match_and_etag_carry_the_revision() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/plan", app.example_household);
+    app.put(&anne, &path, &simple_plan("Start", None)).await;
+    // Without the revision an existing plan is not overwritten.
+    let (status, answer) = app
+        .put(&anne, &path, &simple_plan("Zonder revisie", None))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer["error"]["code"], "revision_required");
+    let get = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(&anne)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(get.headers()["etag"], "\"1\"");
+    let put = |if_match: &'static str, goal: &'static str| {
+        let (client, url, token) = (
+            app.client.clone(),
+            format!("{}{path}", app.base),
+            anne.clone(),
+        );
+        async move {
+            client
+                .put(url)
+                .bearer_auth(token)
+                .header("if-match", if_match)
+                .json(&simple_plan(goal, None))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let r = put("\"1\"", "Met If-Match").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"2\"");
+    let r = put("\"1\"", "Verouderd").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    assert_eq!(body["error"]["code"], "concurrent_change");
+    let (_, plan) = app.get(&anne, &path).await;
+    assert_eq!(
+        plan["goals"][0]["text"], "Met If-Match",
+        "the stale edit wrote nothing"
+    );
+}
+
+#[tokio::test]
+async fn an_agreement_names_the_revision_it_covers_and_is_refused_when_the_plan_changed() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/plan", app.example_household);
+    let (_, household) = app
+        .get(
+            &anne,
+            &format!("/api/v1/households/{}", app.example_household),
+        )
+        .await;
+    let ingrid = household["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|p| p["given_name"] == "Ingrid"))
+        .map(|p| p["person_id"].clone())
+        .unwrap_or_default();
+    app.put(&anne, &path, &simple_plan("Wat het gezin zag", None))
+        .await;
+    // The plan is edited after the household saw revision 1, before the agreement is recorded.
+    app.put(&anne, &path, &simple_plan("Iets anders", Some(1)))
+        .await;
+    let agree = json!({"date": crate::helpers::today(), "how": "signed_paper", "by_person_id": ingrid, "revision": 1});
+    let (status, answer) = app.post(&anne, &format!("{path}/agreement"), &agree).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "plan_changed");
+    let (_, plan) = app.get(&anne, &path).await;
+    assert_eq!(plan["state"], "not_agreed", "nothing was agreed");
+    let agree = json!({"date": crate::helpers::today(), "how": "signed_paper", "by_person_id": ingrid, "revision": 2});
+    let (status, answer) = app.post(&anne, &format!("{path}/agreement"), &agree).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["revision"], 2);
+}
+
+#[tokio::test]
+async fn the_plan_page_shows_what_changed_when_someone_else_saved_first() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/plan", app.example_household);
+    app.put(&anne, &path, &simple_plan("Rust in huis", None))
+        .await;
+    crate::pages::sign_in_as(&app, "anne").await;
+    let url = format!("{}/huishoudens/{}/plan", app.base, app.example_household);
+    let page = app
+        .client
+        .get(&url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = page.text().await.unwrap_or_default();
+    let (csrf, revision) = (hidden(&page, "_csrf"), hidden(&page, "revision"));
+    assert_eq!(revision, "1");
+    // A colleague saves first.
+    app.put(&anne, &path, &simple_plan("Elke week samen eten", Some(1)))
+        .await;
+    let response = app
+        .client
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("revision", revision.as_str()),
+            ("g0_id", "g1"),
+            ("g0_text", "Rust in huis, ook 's avonds"),
+            ("g0_result", "Het lukt"),
+            ("g0_evaluate_on", crate::helpers::today().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = response.text().await.unwrap_or_default();
+    assert!(
+        page.contains("Iemand anders heeft het plan intussen gewijzigd"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Elke week samen eten"),
+        "the change is named: {page}"
+    );
+    assert!(
+        page.contains("Rust in huis, ook &#x27;s avonds")
+            || page.contains("Rust in huis, ook &#39;s avonds"),
+        "what was typed stays"
+    );
+    assert_eq!(
+        hidden(&page, "revision"),
+        "2",
+        "a second save is made knowingly on the new revision"
+    );
+}
+
+#[tokio::test]
+async fn the_plan_pdf_prints_turkish_polish_and_arabic_names() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let mut body = crate::helpers::family("Yılmaz", None);
+    body["household"]["members"][0]["given_name"] = json!("Ayşe");
+    body["household"]["members"][1]["given_name"] = json!("Łucja Wiśniewska");
+    let (household, _) = {
+        let (status, created) = app.post(&anne, "/api/v1/registrations", &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        (
+            created["household_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            created,
+        )
+    };
+    let chris = app.token("chris").await;
+    app.put(
+        &chris,
+        &format!("/api/v1/households/{household}/team"),
+        &json!({"regisseur": "anne", "members": []}),
+    )
+    .await;
+    let plan = json!({
+        "goals": [{"id": "g1", "text": "Ayşe en Łucja leren Nederlands met buurvrouw عائشة", "result": "Een gesprek bij de huisarts zonder tolk", "evaluate_on": crate::helpers::today()}],
+        "agreements": [format!("{} {}", "Zeer lange afspraak die over meerdere regels loopt en netjes moet worden afgebroken op de gemeten breedte", "zonder dat er letters wegvallen of over de rand lopen.")]
+    });
+    let (status, saved) = app
+        .put(
+            &anne,
+            &format!("/api/v1/households/{household}/plan"),
+            &plan,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let bytes = app
+        .client
+        .get(format!(
+            "{}/api/v1/households/{household}/plan.pdf",
+            app.base
+        ))
+        .bearer_auth(&anne)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .bytes()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = crate::helpers::pdf_text(&bytes);
+    assert!(
+        text.contains("gezin Yılmaz"),
+        "the title keeps the dotless ı: {text}"
+    );
+    assert!(text.contains("Ayşe en Łucja"), "{text}");
+    assert!(
+        !text.contains('\u{fffd}') && !text.contains("Ylmaz"),
+        "no letter was dropped: {text}"
+    );
+    // Arabic is set in its joined letter forms (five of them for عائشة).
+    let arabic = text
+        .chars()
+        .filter(|c| ('\u{fe70}'..='\u{feff}').contains(c))
+        .count();
+    assert_eq!(arabic, 5, "{text}");
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("zonder dat er letters wegvallen of over de rand lopen."),
+        "{flat}"
+    );
+}

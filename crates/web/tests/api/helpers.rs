@@ -278,3 +278,29 @@ pub async fn second_server(app: &TestApp) -> String {
     tokio::spawn(application.run_until_stopped());
     base
 }
+
+/// The text of a PDF as poppler's `pdftotext` reads it (Debian package poppler-utils): an
+/// independent reader, so the test sees what a PDF viewer would show.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("pdftotext (apt-get install poppler-utils): {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(bytes)
+            .unwrap_or_else(|e| panic!("pdftotext: {e}"));
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("pdftotext: {e}"));
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

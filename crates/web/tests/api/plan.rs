@@ -59,13 +59,20 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(
         saved,
-        json!({"version": 1, "state": "not_agreed", "changed": true})
+        json!({"version": 1, "revision": 1, "state": "not_agreed", "changed": true})
     );
 
-    // Before agreement an edit stays version 1; saving the same plan again changes nothing.
+    // Before agreement an edit stays version 1 but is a new revision; saving the same plan
+    // again changes nothing.
     body["agreements"][1] = json!("We bellen elke dinsdag om 10 uur");
+    body["revision"] = json!(1);
     let (_, saved) = app.put(&anne, &path, &body).await;
-    assert_eq!(saved["version"], 1);
+    assert_eq!(
+        (saved["version"].clone(), saved["revision"].clone()),
+        (json!(1), json!(2)),
+        "{saved}"
+    );
+    body["revision"] = json!(2);
     let (_, saved) = app.put(&anne, &path, &body).await;
     assert_eq!(saved["changed"], false);
 
@@ -88,7 +95,7 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
         .post(
             &anne,
             &format!("{path}/agreement"),
-            &json!({"date": today(), "how": "signed_paper", "by_person_id": ingrid}),
+            &json!({"date": today(), "how": "signed_paper", "by_person_id": ingrid, "revision": 2}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{agreement}");
@@ -96,6 +103,7 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
     assert_eq!(plan["state"], "agreed");
     assert_eq!(plan["agreement"]["by_name"], "Ingrid Hendriks");
     assert_eq!(plan["agreement"]["how"], "signed_paper");
+    assert_eq!(plan["agreement"]["revision"], 2);
     let (_, worklist) = app.get(&anne, "/api/v1/worklist").await;
     assert_eq!(worklist["plans_not_agreed"], json!([]));
 
@@ -104,7 +112,7 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
         .post(
             &anne,
             &format!("{path}/agreement"),
-            &json!({"date": today(), "how": "verbal", "by_person_id": ingrid}),
+            &json!({"date": today(), "how": "verbal", "by_person_id": ingrid, "revision": 2}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -120,7 +128,7 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
     let (_, saved) = app.put(&anne, &path, &body).await;
     assert_eq!(
         saved,
-        json!({"version": 2, "state": "changed_since_agreement", "changed": true})
+        json!({"version": 2, "revision": 3, "state": "changed_since_agreement", "changed": true})
     );
     let (_, plan) = app.get(&anne, &path).await;
     assert!(plan["agreement"].is_null());
@@ -288,7 +296,7 @@ async fn bad_plan_input_gets_a_precise_error_and_writes_nothing() {
         .post(
             &anne,
             &format!("{path}/agreement"),
-            &json!({"date": today(), "how": "verbal", "by_person_id": ingrid}),
+            &json!({"date": today(), "how": "verbal", "by_person_id": ingrid, "revision": 1}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -307,7 +315,7 @@ async fn bad_plan_input_gets_a_precise_error_and_writes_nothing() {
         .post(
             &anne,
             &format!("{path}/agreement"),
-            &json!({"date": today(), "how": "verbal", "by_person_id": ingrid}),
+            &json!({"date": today(), "how": "verbal", "by_person_id": ingrid, "revision": 1}),
         )
         .await;
     assert_eq!(
@@ -417,7 +425,9 @@ async fn bad_plan_input_gets_a_precise_error_and_writes_nothing() {
     assert_eq!(plan["version"], 1);
 
     // Evaluation before the plan started; unknown outcome; a date in the future.
-    let (status, _) = app.put(&anne, &path, &plan_body(&ingrid, &fenna)).await;
+    let mut full = plan_body(&ingrid, &fenna);
+    full["revision"] = plan["revision"].clone();
+    let (status, _) = app.put(&anne, &path, &full).await;
     assert_eq!(status, StatusCode::OK);
     let eval = format!("/api/v1/households/{hh}/evaluations");
     for (body, field, code) in [
@@ -457,17 +467,17 @@ async fn bad_plan_input_gets_a_precise_error_and_writes_nothing() {
     let agree = format!("{path}/agreement");
     for (body, field, code) in [
         (
-            json!({"date": today(), "how": "verbal", "by_person_id": "stranger"}),
+            json!({"date": today(), "how": "verbal", "by_person_id": "stranger", "revision": 2}),
             "by_person_id",
             "not_a_member",
         ),
         (
-            json!({"date": today(), "how": "handdruk", "by_person_id": ingrid}),
+            json!({"date": today(), "how": "handdruk", "by_person_id": ingrid, "revision": 2}),
             "how",
             "unknown_value",
         ),
         (
-            json!({"date": "2020-01-01", "how": "verbal", "by_person_id": ingrid}),
+            json!({"date": "2020-01-01", "how": "verbal", "by_person_id": ingrid, "revision": 2}),
             "date",
             "before_plan_start",
         ),
@@ -519,8 +529,7 @@ async fn the_plan_pdf_opens_and_contains_the_goals_and_who_does_what() {
         .await
         .unwrap_or_else(|e| panic!("bytes: {e}"));
     assert!(bytes.starts_with(b"%PDF-"));
-    let text =
-        pdf_extract::extract_text_from_mem(&bytes).unwrap_or_else(|e| panic!("extract: {e}"));
+    let text = crate::helpers::pdf_text(&bytes);
     for expected in [
         "Ons plan - gezin Hendriks",
         "Er is weer rust in huis",
@@ -530,6 +539,7 @@ async fn the_plan_pdf_opens_and_contains_the_goals_and_who_does_what() {
         "Oma Hendriks: Oma brengt Fenna op maandag",
         "We bellen elke maandag om 10 uur",
         "Handtekening",
+        "revisie 1",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
@@ -539,7 +549,7 @@ async fn the_plan_pdf_opens_and_contains_the_goals_and_who_does_what() {
         .post(
             &anne,
             &format!("/api/v1/households/{hh}/plan/agreement"),
-            &json!({"date": today(), "how": "digital", "by_person_id": ingrid}),
+            &json!({"date": today(), "how": "digital", "by_person_id": ingrid, "revision": 1}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -553,8 +563,8 @@ async fn the_plan_pdf_opens_and_contains_the_goals_and_who_does_what() {
         .bytes()
         .await
         .unwrap_or_else(|e| panic!("bytes: {e}"));
-    let text =
-        pdf_extract::extract_text_from_mem(&bytes).unwrap_or_else(|e| panic!("extract: {e}"));
+    let text = crate::helpers::pdf_text(&bytes);
     assert!(text.contains("Ingrid Hendriks gaf akkoord"), "{text}");
+    assert!(text.contains("op revisie 1"), "{text}");
     assert!(!text.contains("Handtekening"));
 }
