@@ -48,11 +48,13 @@ pub struct ContactView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MinutesRow {
-    /// The team's name, the month (YYYY-MM), the household id or the professional's name.
+    /// The team's name, the month (YYYY-MM), the municipality, the household id or the
+    /// professional's name.
     pub key: String,
-    pub minutes: i64,
-    pub hours: f64,
-    pub contacts: i64,
+    /// Null when withheld: the cell counts fewer contacts than the policy's threshold.
+    pub minutes: Option<i64>,
+    pub hours: Option<f64>,
+    pub contacts: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -61,8 +63,12 @@ pub struct BasishulpReport {
     pub to: String,
     pub group_by: String,
     pub rows: Vec<MinutesRow>,
+    /// The sum of the cells shown (withheld cells are left out, so they cannot be worked out).
     pub total_minutes: i64,
     pub total_hours: f64,
+    /// Cells withheld because they count fewer contacts than this.
+    pub suppression_threshold: i64,
+    pub withheld: i64,
 }
 
 /// Hours to one decimal, as councils read them.
@@ -198,20 +204,29 @@ impl App {
             "month" => Some(Grouping::Month),
             "household" => Some(Grouping::Household),
             "professional" => Some(Grouping::Professional),
+            "municipality" => Some(Grouping::Municipality),
             _ => {
                 errors.add(
                     "group_by",
                     FieldError::Unknown {
-                        allowed: "team month household professional",
+                        allowed: "team month municipality household professional",
                     },
                 );
                 None
             }
         };
+        if let (Some(from), Some(to)) = (from_date, to_date) {
+            if from > to {
+                errors.add("to", FieldError::BeforeStart);
+            }
+        }
         errors.into_result()?;
         let (Some(from_date), Some(to_date), Some(grouping)) = (from_date, to_date, grouping)
         else {
             return Err(AppError::Internal("validated fields missing".into()));
+        };
+        let Some(municipality_id) = actor.municipality_id.as_deref() else {
+            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         };
         // Per household or per professional is about identifiable people: only a coordinator,
         // for their own team.
@@ -233,9 +248,31 @@ impl App {
             &from_date.to_string(),
             &to_date.to_string(),
             only_team,
+            municipality_id,
         )
         .await?;
-        let total_minutes = rows.iter().map(|(_, m, _)| m).sum();
+        // Per household and per professional stay within the coordinator's own team; every
+        // other grouping leaves the team and withholds small cells.
+        let threshold = self.policy_for(municipality_id).small_cell_threshold;
+        let leaves_team = !matches!(grouping, Grouping::Household | Grouping::Professional);
+        let rows: Vec<MinutesRow> = rows
+            .into_iter()
+            .map(|(key, minutes, contacts)| {
+                let cases = if leaves_team {
+                    spil_domain::disclosure::shown(contacts, threshold)
+                } else {
+                    Some(contacts)
+                };
+                MinutesRow {
+                    key,
+                    minutes: cases.map(|_| minutes),
+                    hours: cases.map(|_| hours_of(minutes)),
+                    contacts: cases,
+                }
+            })
+            .collect();
+        let total_minutes = rows.iter().filter_map(|r| r.minutes).sum();
+        let withheld = rows.iter().filter(|r| r.contacts.is_none()).count() as i64;
         Ok(BasishulpReport {
             from: from_date.to_string(),
             to: to_date.to_string(),
@@ -244,19 +281,14 @@ impl App {
                 Grouping::Month => "month",
                 Grouping::Household => "household",
                 Grouping::Professional => "professional",
+                Grouping::Municipality => "municipality",
             }
             .to_owned(),
-            rows: rows
-                .into_iter()
-                .map(|(key, minutes, contacts)| MinutesRow {
-                    key,
-                    minutes,
-                    hours: hours_of(minutes),
-                    contacts,
-                })
-                .collect(),
+            rows,
             total_minutes,
             total_hours: hours_of(total_minutes),
+            suppression_threshold: threshold,
+            withheld,
         })
     }
 }

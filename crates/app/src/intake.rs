@@ -179,11 +179,11 @@ pub struct DeviationReport {
     pub to: String,
     pub suppression_threshold: i64,
     pub per_rule: Vec<DeviationCount>,
+    /// The teams of the asker's own municipality.
     pub per_team: Vec<DeviationCount>,
+    /// The region's municipalities, for comparison (never its teams).
+    pub per_municipality: Vec<DeviationCount>,
 }
-
-/// Cells with fewer than this many cases are withheld from aggregates that leave a team.
-pub const SMALL_NUMBER_THRESHOLD: i64 = 5;
 
 fn safety_index(key: &str) -> Result<i64, FieldError> {
     SAFETY_LEVELS
@@ -756,16 +756,28 @@ impl App {
             d.and_hms_opt(0, 0, 0)
                 .map_or(0, |dt| dt.and_utc().timestamp_micros())
         };
+        let municipality_id = actor.municipality_id.clone().unwrap_or_default();
+        let threshold = self.policy_for(&municipality_id).small_cell_threshold;
         let mut conn = self.store().reader().await?;
         let rows = store::decisions_between(
             &mut conn,
             micros(from_date),
             micros(to_date.succ_opt().unwrap_or(to_date)),
+            &municipality_id,
         )
         .await?;
         let mut per_rule: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         let mut per_team: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        let mut per_municipality: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for row in rows {
+            let cell = per_municipality
+                .entry(row.municipality.clone())
+                .or_default();
+            cell.0 += 1;
+            cell.1 += row.deviated;
+            if row.municipality_id != municipality_id {
+                continue;
+            }
             let reasons: Vec<Reason> = serde_json::from_str(&row.reasons).unwrap_or_default();
             for r in reasons {
                 let cell = per_rule.entry(r.rule).or_default();
@@ -776,19 +788,21 @@ impl App {
             cell.0 += 1;
             cell.1 += row.deviated;
         }
+        use spil_domain::disclosure::shown;
         let suppress = |(key, (decisions, deviations)): (String, (i64, i64))| DeviationCount {
             key,
-            decisions: (decisions >= SMALL_NUMBER_THRESHOLD).then_some(decisions),
-            deviations: (decisions >= SMALL_NUMBER_THRESHOLD
-                && (deviations == 0 || deviations >= SMALL_NUMBER_THRESHOLD))
-                .then_some(deviations),
+            decisions: (decisions >= threshold).then_some(decisions),
+            deviations: (decisions >= threshold)
+                .then(|| shown(deviations, threshold))
+                .flatten(),
         };
         Ok(DeviationReport {
             from: from_date.to_string(),
             to: to_date.to_string(),
-            suppression_threshold: SMALL_NUMBER_THRESHOLD,
+            suppression_threshold: threshold,
             per_rule: per_rule.into_iter().map(suppress).collect(),
             per_team: per_team.into_iter().map(suppress).collect(),
+            per_municipality: per_municipality.into_iter().map(suppress).collect(),
         })
     }
 }

@@ -39,6 +39,8 @@ pub enum FieldError {
     BeforePlanStart,
     #[error("contains a control character or a bidirectional override")]
     ControlCharacter,
+    #[error("lies before the start of the period")]
+    BeforeStart,
 }
 
 impl FieldError {
@@ -62,6 +64,7 @@ impl FieldError {
             FieldError::UnknownGoal => "unknown_goal",
             FieldError::BeforePlanStart => "before_plan_start",
             FieldError::ControlCharacter => "control_character",
+            FieldError::BeforeStart => "before_start",
         }
     }
 
@@ -88,6 +91,7 @@ impl FieldError {
             FieldError::NotAMember => "Kies iemand uit het gezin.".into(),
             FieldError::UnknownGoal => "Kies een doel uit dit plan.".into(),
             FieldError::BeforePlanStart => "Deze datum ligt vóór de start van het plan.".into(),
+            FieldError::BeforeStart => "Deze datum ligt vóór de begindatum.".into(),
             FieldError::ControlCharacter => {
                 "Hier staat een onzichtbaar stuurteken in. Typ de tekst opnieuw of plak hem als platte tekst.".into()
             }

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod contact;
+pub mod disclosure;
 pub mod field;
 pub mod household;
 pub mod journal;

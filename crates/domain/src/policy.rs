@@ -76,6 +76,9 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     pub modules: Vec<Module>,
     pub glossary: Vec<GlossaryEntry>,
+    /// Cells counting fewer than this many cases are withheld from every aggregate that leaves
+    /// a team (`small_cell_threshold`, default 5).
+    pub small_cell_threshold: i64,
 }
 
 /// One problem in a policy file, with its line.
@@ -135,6 +138,7 @@ struct RawPolicy {
     modules: Vec<RawModule>,
     #[serde(default)]
     glossary: Vec<GlossaryEntry>,
+    small_cell_threshold: Option<Spanned<i64>>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -334,6 +338,20 @@ impl Policy {
         );
         let (rules_out, modules) =
             checker.rules_and_modules(&raw.rules, &raw.modules, &[], &mut errors);
+        let small_cell_threshold = match &raw.small_cell_threshold {
+            None => crate::disclosure::DEFAULT_THRESHOLD,
+            Some(t) if *t.get_ref() >= crate::disclosure::MIN_THRESHOLD => *t.get_ref(),
+            Some(t) => {
+                errors.push(PolicyError {
+                    line: at(t.span()),
+                    message: format!(
+                        "small_cell_threshold must be at least {}: smaller cells point at people",
+                        crate::disclosure::MIN_THRESHOLD
+                    ),
+                });
+                crate::disclosure::DEFAULT_THRESHOLD
+            }
+        };
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(errors);
@@ -351,6 +369,7 @@ impl Policy {
             rules: rules_out,
             modules,
             glossary: raw.glossary,
+            small_cell_threshold,
         })
     }
 

@@ -60,12 +60,99 @@ const SELECT: &str =
     "SELECT a.id, a.at, u.username, a.household_id, a.action, a.outcome, a.basis, a.reason \
                       FROM access_log a LEFT JOIN users u ON u.id = a.user_id";
 
-/// Break-the-glass grants and refused attempts, newest first: what the privacy officer reviews.
-pub async fn for_review(conn: &mut Conn, limit: i64) -> Result<Vec<AccessRow>> {
+/// Which entries concern a municipality: about one of its households, or by one of its
+/// accounts (a refusal of another municipality's file is seen by both privacy officers).
+const IN_MUNICIPALITY: &str =
+    "(EXISTS (SELECT 1 FROM households h WHERE h.id = a.household_id AND h.municipality_id = $1) \
+     OR u.municipality_id = $1 \
+     OR EXISTS (SELECT 1 FROM teams t WHERE t.id = u.team_id AND t.municipality_id = $1))";
+
+/// Break-the-glass grants and refused attempts about or by a municipality, newest first.
+pub async fn for_review(
+    conn: &mut Conn,
+    municipality_id: &str,
+    limit: i64,
+) -> Result<Vec<AccessRow>> {
     Ok(sqlx::query_as(&format!(
-        "{SELECT} WHERE a.basis IN ('break_glass', 'emergency_request') OR a.outcome = 'denied' ORDER BY a.id DESC LIMIT $1"
+        "{SELECT} WHERE (a.basis IN ('break_glass', 'emergency_request') OR a.outcome = 'denied') AND {IN_MUNICIPALITY} \
+         ORDER BY a.id DESC LIMIT $2"
     ))
+    .bind(municipality_id)
     .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BreakGlassRow {
+    pub id: String,
+    pub granted_at: i64,
+    pub expires_at: i64,
+    pub username: String,
+    pub display_name: String,
+    pub household_id: String,
+    pub reason: String,
+}
+
+/// Every break-the-glass grant for a municipality's households in a period (microseconds,
+/// `from` inclusive, `to` exclusive), newest first, a page at a time; and their number.
+pub async fn break_glass_grants(
+    conn: &mut Conn,
+    municipality_id: &str,
+    from: i64,
+    to: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<BreakGlassRow>, i64)> {
+    const FROM: &str = "FROM break_glass b JOIN households h ON h.id = b.household_id JOIN users u ON u.id = b.user_id \
+                        WHERE h.municipality_id = $1 AND b.granted_at >= $2 AND b.granted_at < $3";
+    let rows = sqlx::query_as(&format!(
+        "SELECT b.id, b.granted_at, b.expires_at, u.username, u.display_name, b.household_id, b.reason {FROM} \
+         ORDER BY b.granted_at DESC, b.id DESC LIMIT $4 OFFSET $5"
+    ))
+    .bind(municipality_id)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {FROM}"))
+        .bind(municipality_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RefusalRow {
+    /// Days since the Unix epoch (UTC).
+    pub day: i64,
+    pub username: Option<String>,
+    pub basis: String,
+    pub refusals: i64,
+    pub households: i64,
+}
+
+/// Refusals about or by a municipality in a period, counted per account, day and reason.
+pub async fn refusals_per_account_and_day(
+    conn: &mut Conn,
+    municipality_id: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<RefusalRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT a.at / 86400000000 AS day, u.username, a.basis, COUNT(*) AS refusals, \
+                COUNT(DISTINCT a.household_id) AS households \
+         FROM access_log a LEFT JOIN users u ON u.id = a.user_id \
+         WHERE a.outcome = 'denied' AND a.at >= $2 AND a.at < $3 AND {IN_MUNICIPALITY} \
+         GROUP BY a.at / 86400000000, u.username, a.basis ORDER BY day DESC, refusals DESC, u.username"
+    ))
+    .bind(municipality_id)
+    .bind(from)
+    .bind(to)
     .fetch_all(conn)
     .await?)
 }

@@ -131,15 +131,19 @@ pub async fn for_household(conn: &mut Conn, household_id: &str) -> Result<Vec<Co
 
 /// Minutes per group in a period (dates inclusive). `group` is one of the expressions below,
 /// never caller text.
+/// Minutes and contacts per group. Per team and per month: the teams of `municipality_id`
+/// only; per municipality: every municipality of its region (the region-wide comparison names
+/// municipalities, never teams); per household and professional: one team.
 pub async fn minutes_by(
     conn: &mut Conn,
     group: Grouping,
     from: &str,
     to: &str,
     only_team: Option<&str>,
+    municipality_id: &str,
 ) -> Result<Vec<(String, i64, i64)>> {
-    // Per team and per month read the daily totals; per household (one team) the contacts,
-    // through an index that holds all the columns the query needs.
+    // Per team, month and municipality read the daily totals; per household (one team) the
+    // contacts, through an index that holds all the columns the query needs.
     let sql = match group {
         Grouping::Team | Grouping::Month => {
             let key = if group == Grouping::Team {
@@ -150,16 +154,23 @@ pub async fn minutes_by(
             format!(
                 "SELECT {key} AS grp, CAST(SUM(d.minutes) AS BIGINT) AS minutes, CAST(SUM(d.contacts) AS BIGINT) AS contacts \
                  FROM contact_minutes_daily d JOIN teams t ON t.id = d.team_id \
-                 WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) GROUP BY {key} ORDER BY {key}"
+                 WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) AND t.municipality_id = $4 \
+                 GROUP BY {key} ORDER BY {key}"
             )
         }
+        Grouping::Municipality => "SELECT m.name AS grp, CAST(SUM(d.minutes) AS BIGINT) AS minutes, CAST(SUM(d.contacts) AS BIGINT) AS contacts \
+             FROM contact_minutes_daily d JOIN teams t ON t.id = d.team_id JOIN municipalities m ON m.id = t.municipality_id \
+             WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) \
+               AND m.region_id = (SELECT region_id FROM municipalities WHERE id = $4) \
+             GROUP BY m.name ORDER BY m.name"
+            .to_owned(),
         Grouping::Professional => "SELECT u.display_name AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts \
              FROM contacts c JOIN users u ON u.id = c.author_id \
-             WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 \
+             WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 AND $4 <> '' \
              GROUP BY u.display_name ORDER BY u.display_name"
             .to_owned(),
         Grouping::Household => "SELECT c.household_id AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts \
-             FROM contacts c WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 \
+             FROM contacts c WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 AND $4 <> '' \
              GROUP BY c.household_id ORDER BY c.household_id"
             .to_owned(),
     };
@@ -167,6 +178,7 @@ pub async fn minutes_by(
         .bind(from)
         .bind(to)
         .bind(only_team.unwrap_or(""))
+        .bind(municipality_id)
         .fetch_all(conn)
         .await?)
 }
@@ -178,4 +190,6 @@ pub enum Grouping {
     Household,
     /// The professional who recorded the contact.
     Professional,
+    /// The municipalities of the region, for comparison.
+    Municipality,
 }

@@ -210,20 +210,30 @@ pub async fn decide_triage(
 #[derive(Debug, Clone, FromRow)]
 pub struct DecisionRow {
     pub team: String,
+    pub municipality_id: String,
+    pub municipality: String,
     pub reasons: String,
     pub deviated: i64,
 }
 
 /// Decisions taken in a period, with their team and the rules behind the proposal.
-pub async fn decisions_between(conn: &mut Conn, from: i64, to: i64) -> Result<Vec<DecisionRow>> {
+/// Decisions in the region of the municipality `region_of`.
+pub async fn decisions_between(
+    conn: &mut Conn,
+    from: i64,
+    to: i64,
+    region_of: &str,
+) -> Result<Vec<DecisionRow>> {
     Ok(sqlx::query_as(
-        "SELECT tm.name AS team, t.reasons, \
+        "SELECT tm.name AS team, m.id AS municipality_id, m.name AS municipality, t.reasons, \
                 CASE WHEN t.decided_level <> t.proposed_level OR t.decided_route <> t.proposed_route THEN 1 ELSE 0 END AS deviated \
-         FROM triages t JOIN teams tm ON tm.id = t.team_id \
-         WHERE t.decided_at IS NOT NULL AND t.decided_at >= $1 AND t.decided_at < $2",
+         FROM triages t JOIN teams tm ON tm.id = t.team_id JOIN municipalities m ON m.id = tm.municipality_id \
+         WHERE t.decided_at IS NOT NULL AND t.decided_at >= $1 AND t.decided_at < $2 \
+           AND m.region_id = (SELECT region_id FROM municipalities WHERE id = $3)",
     )
     .bind(from)
     .bind(to)
+    .bind(region_of)
     .fetch_all(conn)
     .await?)
 }

@@ -175,6 +175,55 @@ pub async fn access_review(
     Ok(Json(state.app.access_review(&session.actor).await?))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// YYYY-MM-DD (default 30 days ago).
+    #[serde(default)]
+    from: String,
+    /// YYYY-MM-DD (default today).
+    #[serde(default)]
+    to: String,
+    /// Rows per page, 1 to 200 (default 50).
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Every break-the-glass grant for the privacy officer's municipality in a period, newest
+/// first, paged: a complete list that refused attempts cannot push out of sight.
+#[utoipa::path(get, path = "/api/v1/audit/break-glass", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = spil_app::audit::BreakGlassList), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn break_glass_review(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<spil_app::audit::BreakGlassList>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .break_glass_review(&session.actor, &q.from, &q.to, q.limit, q.offset)
+            .await?,
+    ))
+}
+
+/// Refused accesses about or by the privacy officer's municipality, counted per account,
+/// day and reason.
+#[utoipa::path(get, path = "/api/v1/audit/refusals", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = [spil_app::audit::RefusalCount]), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn refusal_review(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<spil_app::audit::RefusalCount>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .refusal_review(&session.actor, &q.from, &q.to)
+            .await?,
+    ))
+}
+
 /// Feedback for the referrer: received, contact made, closed — only with the household's consent.
 #[utoipa::path(get, path = "/api/v1/registrations/{id}/feedback", tag = "registrations", params(("id" = String, Path)),
     security(("bearer" = [])),

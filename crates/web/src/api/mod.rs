@@ -65,6 +65,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(households::access_log))
         .routes(routes!(households::break_glass))
         .routes(routes!(households::access_review))
+        .routes(routes!(households::break_glass_review))
+        .routes(routes!(households::refusal_review))
         .routes(routes!(intake::policy))
         .routes(routes!(intake::put_intake, intake::get_intake))
         .routes(routes!(intake::add_assessment, intake::list_assessments))

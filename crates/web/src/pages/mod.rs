@@ -626,47 +626,155 @@ async fn mine(
     })
 }
 
-struct AuditRow {
+struct GrantRow {
     when: String,
+    until: String,
     who: String,
-    action: String,
-    outcome: String,
     reason: String,
     household: String,
+}
+
+struct RefusalRow {
+    day: String,
+    who: String,
+    reason: String,
+    refusals: i64,
+    households: i64,
 }
 
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     layout: Layout,
-    rows: Vec<AuditRow>,
+    fields: Vec<forms::FieldView>,
+    errors: Vec<(String, String)>,
+    grants: Vec<GrantRow>,
+    total: i64,
+    shown: String,
+    next: Option<String>,
+    previous: Option<String>,
+    refusals: Vec<RefusalRow>,
 }
 
-async fn audit(State(state): State<AppState>, user: WebUser) -> Result<Html<String>, PageError> {
+#[derive(Deserialize)]
+struct AuditQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    offset: Option<i64>,
+}
+
+fn refusal_reason(basis: &str) -> String {
+    match basis {
+        "not_on_team" => "niet in het team".into(),
+        "other_municipality" => "andere gemeente".into(),
+        "not_regisseur" => "geen regisseur".into(),
+        "break_glass_is_read_only" => "noodtoegang is alleen lezen".into(),
+        "role_has_no_case_access" => "rol zonder dossiertoegang".into(),
+        "too_many_attempts" => "te vaak verkeerd wachtwoord".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The privacy officer's review: every break-the-glass grant in a period (paged) and the
+/// refusals per account and day, for their own municipality.
+async fn audit(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, PageError> {
+    const PAGE: i64 = 50;
     let layout = Layout::for_session(&user.session, "audit");
-    let rows = match state.app.access_review(&user.session.actor).await {
-        Ok(rows) => rows,
+    let actor = &user.session.actor;
+    let offset = q.offset.unwrap_or(0).max(0);
+    let reviewed = match state
+        .app
+        .break_glass_review(actor, &q.from, &q.to, Some(PAGE), Some(offset))
+        .await
+    {
+        Ok(list) => state
+            .app
+            .refusal_review(actor, &q.from, &q.to)
+            .await
+            .map(|r| (list, r)),
+        Err(e) => Err(e),
+    };
+    let (list, refusals, field_errors) = match reviewed {
+        Ok((list, refusals)) => (Some(list), refusals, None),
+        Err(AppError::Invalid(errors)) => (None, Vec::new(), Some(errors)),
         Err(error) => return Err(PageError::App(error, ErrorContext::boxed(layout, ""))),
     };
-    let rows = rows
-        .into_iter()
-        .map(|r| AuditRow {
-            when: forms::dutch_datetime(&r.at),
-            who: r.username.unwrap_or_default(),
-            action: match r.action.as_str() {
-                "break_glass" => "Noodtoegang".into(),
-                other => other.replace('_', " "),
-            },
-            outcome: if r.outcome == "denied" {
-                format!("Geweigerd ({})", r.basis.replace('_', " "))
-            } else {
-                "Toegestaan".into()
-            },
-            reason: r.reason.unwrap_or_default(),
-            household: r.household_id.unwrap_or_default(),
-        })
-        .collect();
-    render(&AuditPage { layout, rows })
+    let form_errors = field_errors
+        .map(|errors| forms::FormErrors::new(&errors, str::to_owned))
+        .unwrap_or_default();
+    let (from, to) = list
+        .as_ref()
+        .map(|l| (l.from.clone(), l.to.clone()))
+        .unwrap_or((q.from.clone(), q.to.clone()));
+    let mut fields = vec![
+        forms::FieldView::new("from", "Van", "date").required(),
+        forms::FieldView::new("to", "Tot en met", "date").required(),
+    ];
+    for (f, value) in fields.iter_mut().zip([&from, &to]) {
+        f.value = value.clone();
+        f.error = form_errors.of(&f.name);
+    }
+    let link = |offset: i64| format!("/toegangscontrole?from={from}&to={to}&offset={offset}");
+    let (grants, total, shown, next, previous) = match list {
+        Some(l) => {
+            let count = l.items.len() as i64;
+            (
+                l.items
+                    .into_iter()
+                    .map(|g| GrantRow {
+                        when: forms::dutch_datetime(&g.granted_at),
+                        until: forms::dutch_datetime(&g.expires_at),
+                        who: format!("{} ({})", g.name, g.username),
+                        reason: g.reason,
+                        household: g.household_id,
+                    })
+                    .collect(),
+                l.total,
+                if count == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        "{} tot en met {} van {}",
+                        l.offset + 1,
+                        l.offset + count,
+                        l.total
+                    )
+                },
+                (l.offset + count < l.total).then(|| link(l.offset + PAGE)),
+                (l.offset > 0).then(|| link((l.offset - PAGE).max(0))),
+            )
+        }
+        None => (Vec::new(), 0, String::new(), None, None),
+    };
+    let page = render(&AuditPage {
+        layout,
+        fields,
+        errors: form_errors.summary,
+        grants,
+        total,
+        shown,
+        next,
+        previous,
+        refusals: refusals
+            .into_iter()
+            .map(|r| RefusalRow {
+                day: forms::dutch_date(&r.day),
+                who: r
+                    .username
+                    .unwrap_or_else(|| "(onbekende gebruikersnaam)".into()),
+                reason: refusal_reason(&r.reason),
+                refusals: r.refusals,
+                households: r.households,
+            })
+            .collect(),
+    })?;
+    Ok(page.into_response())
 }
 
 #[derive(Template)]

@@ -16,7 +16,7 @@ struct Line {
     key: String,
     link: Option<String>,
     hours: String,
-    contacts: i64,
+    contacts: String,
 }
 
 #[derive(Template)]
@@ -28,6 +28,8 @@ struct ReportPage {
     heading: String,
     lines: Vec<Line>,
     total: String,
+    /// Why some cells say "minder dan N".
+    withheld_note: Option<String>,
 }
 
 /// 1,5 — hours with a decimal comma.
@@ -75,6 +77,7 @@ pub async fn page(
         FieldView::new("group_by", "Per", "select").options(vec![
             ("team".into(), "Team".into()),
             ("month".into(), "Maand".into()),
+            ("municipality".into(), "Gemeente (hele regio)".into()),
             (
                 "household".into(),
                 "Huishouden (coördinator, eigen team)".into(),
@@ -90,6 +93,12 @@ pub async fn page(
         f.error = form_errors.of(&f.name);
     }
     let errors = form_errors.summary;
+    let withheld_note = report.as_ref().filter(|r| r.withheld > 0).map(|r| {
+        format!(
+            "Cellen met minder dan {} contacten tonen we niet, zodat geen cijfer naar een persoon wijst. Het totaal telt alleen de getoonde cellen.",
+            r.suppression_threshold
+        )
+    });
     let (lines, total, heading) = match &report {
         Some(r) => (
             r.rows
@@ -97,8 +106,14 @@ pub async fn page(
                 .map(|row| Line {
                     link: (r.group_by == "household").then(|| format!("/huishoudens/{}", row.key)),
                     key: row.key.clone(),
-                    hours: dutch_number(row.hours),
-                    contacts: row.contacts,
+                    hours: row
+                        .hours
+                        .map(dutch_number)
+                        .unwrap_or_else(|| "niet getoond".into()),
+                    contacts: row
+                        .contacts
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| format!("minder dan {}", r.suppression_threshold)),
                 })
                 .collect(),
             dutch_number(r.total_hours),
@@ -117,6 +132,7 @@ pub async fn page(
         heading,
         lines,
         total,
+        withheld_note,
     })?;
     let status = if report.is_some() {
         StatusCode::OK

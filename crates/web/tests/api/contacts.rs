@@ -45,6 +45,14 @@ async fn contacts_are_recorded_and_summed_as_basishulp_time() {
             "Overleg met Veilig Thuis over signalen",
             true,
         ),
+        (
+            &anne,
+            "telefonisch",
+            "2026-11-05",
+            30,
+            "Afspraak bevestigd",
+            false,
+        ),
     ];
     for (token, kind, date, minutes, note, sensitive) in contacts {
         let (status, body) = app
@@ -57,12 +65,12 @@ async fn contacts_are_recorded_and_summed_as_basishulp_time() {
     let (_, for_anne) = app.get(&anne, &path).await;
     let (_, for_dewi) = app.get(&dewi, &path).await;
     assert_eq!(
-        for_anne[0]["note"],
+        for_anne[1]["note"],
         "Overleg met Veilig Thuis over signalen"
     );
-    assert_eq!(for_dewi[0]["sensitive"], true);
-    assert!(for_dewi[0]["note"].is_null(), "{}", for_dewi[0]);
-    assert_eq!(for_dewi[1]["note"], "Schuldenoverzicht gemaakt");
+    assert_eq!(for_dewi[1]["sensitive"], true);
+    assert!(for_dewi[1]["note"].is_null(), "{}", for_dewi[1]);
+    assert_eq!(for_dewi[2]["note"], "Schuldenoverzicht gemaakt");
     // Nor does the timeline give it away.
     let (_, journal) = app
         .get(
@@ -77,35 +85,70 @@ async fn contacts_are_recorded_and_summed_as_basishulp_time() {
     };
     let (status, by_team) = app.get(&chris, &report("team")).await;
     assert_eq!(status, StatusCode::OK, "{by_team}");
-    assert_eq!(by_team["total_minutes"], 210);
+    assert_eq!(by_team["total_minutes"], 240);
     assert_eq!(by_team["rows"][0]["key"], "Sociaal team Aalten-Noord");
-    assert_eq!(by_team["rows"][0]["hours"], 3.5);
+    assert_eq!(by_team["rows"][0]["hours"], 4.0);
+    assert_eq!(by_team["rows"][0]["contacts"], 5);
+    // Per month the cells hold 1 and 4 contacts: both withheld, and the total counts only
+    // what is shown, so nothing can be worked out by subtraction.
     let (_, by_month) = app.get(&chris, &report("month")).await;
-    let months: Vec<(String, i64)> = by_month["rows"]
+    let months: Vec<(String, serde_json::Value)> = by_month["rows"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|r| {
             (
                 r["key"].as_str().unwrap_or_default().to_owned(),
-                r["minutes"].as_i64().unwrap_or_default(),
+                r["minutes"].clone(),
             )
         })
         .collect();
     assert_eq!(
         months,
-        [("2026-10".to_owned(), 90), ("2026-11".to_owned(), 120)]
+        [
+            ("2026-10".to_owned(), json!(null)),
+            ("2026-11".to_owned(), json!(null))
+        ]
     );
+    assert_eq!(by_month["withheld"], 2);
+    assert_eq!(by_month["total_minutes"], 0);
+    // Another municipality's professional sees none of Aalten's teams; the region-wide
+    // comparison names municipalities, not teams.
+    let gert = app.token("gert").await;
+    let (_, for_gert) = app.get(&gert, &report("team")).await;
+    assert!(
+        !for_gert.to_string().contains("Aalten"),
+        "rows about teams stay within the asker's municipality: {for_gert}"
+    );
+    let (_, region) = app.get(&gert, &report("municipality")).await;
+    let keys: Vec<&str> = region["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["Aalten"], "{region}");
+    assert_eq!(region["rows"][0]["minutes"], 240);
+    // A period that ends before it starts is refused.
+    let (status, bad) = app
+        .get(
+            &chris,
+            "/api/v1/reports/basishulp?from=2026-11-30&to=2026-10-01",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["error"]["fields"]["to"], "before_start");
     let (status, by_household) = app.get(&chris, &report("household")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         by_household["rows"][0]["key"],
         app.example_household.as_str()
     );
-    // Per professional: anne recorded 150 minutes, dewi 60.
+    // Per professional (within the coordinator's own team, not suppressed): anne recorded
+    // 180 minutes, dewi 60.
     let (_, by_professional) = app.get(&chris, &report("professional")).await;
     assert_eq!(by_professional["rows"][0]["key"], "Anne de Vries");
-    assert_eq!(by_professional["rows"][0]["minutes"], 150);
+    assert_eq!(by_professional["rows"][0]["minutes"], 180);
     assert_eq!(by_professional["rows"][1]["minutes"], 60);
     // Per household and per professional only for a coordinator.
     for group in ["household", "professional"] {

@@ -553,3 +553,90 @@ async fn the_plan_pdf_prints_turkish_polish_and_arabic_names() {
         "{flat}"
     );
 }
+
+#[tokio::test]
+async fn break_the_glass_stays_in_the_privacy_officers_sight_and_reviews_stay_in_the_municipality()
+{
+    let app = spawn_app().await;
+    let household = format!("/api/v1/households/{}", app.example_household);
+    let bram = app.token("bram").await;
+    let (status, _) = app
+        .post(
+            &bram,
+            &format!("{household}/break-glass"),
+            &json!({"reason": "Acute zorg gemeld door de huisarts, regisseur onbereikbaar"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // 510 refused reads in a burst, as in the outside test.
+    let gert = app.token("gert").await;
+    for _ in 0..510 {
+        let (status, _) = app.get(&gert, &household).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    let fatima = app.token("fatima").await;
+    let (status, grants) = app.get(&fatima, "/api/v1/audit/break-glass").await;
+    assert_eq!(status, StatusCode::OK, "{grants}");
+    assert_eq!(grants["total"], 1);
+    assert_eq!(grants["items"][0]["username"], "bram");
+    assert!(grants["items"][0]["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("huisarts")));
+    let (_, refusals) = app.get(&fatima, "/api/v1/audit/refusals").await;
+    let gerts: Vec<&Value> = refusals
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["username"] == "gert")
+        .collect();
+    assert_eq!(gerts.len(), 1, "aggregated per account and day: {refusals}");
+    assert_eq!(gerts[0]["refusals"], 510);
+    assert_eq!(gerts[0]["households"], 1);
+    assert_eq!(gerts[0]["reason"], "other_municipality");
+
+    // Winterswijk's privacy officer sees gert's refusals (gert works there) but not
+    // Aalten's break-the-glass grant or its reason.
+    app.app
+        .add_user(
+            &spil_app::users::NewUserInput {
+                username: "wim",
+                display_name: "Wim de Vries",
+                password: "demo",
+                role: "privacy_officer",
+                team: None,
+                municipality_id: Some("gm0294"),
+            },
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let wim = app.token("wim").await;
+    let (_, grants) = app.get(&wim, "/api/v1/audit/break-glass").await;
+    assert_eq!(grants["total"], 0, "{grants}");
+    let (_, review) = app.get(&wim, "/api/v1/audit/access").await;
+    assert!(
+        !review.to_string().contains("huisarts"),
+        "no other municipality's reasons: {review}"
+    );
+    let (_, refusals) = app.get(&wim, "/api/v1/audit/refusals").await;
+    assert!(refusals.to_string().contains("gert"));
+    // Paging and bad periods.
+    let (status, page) = app
+        .get(&fatima, "/api/v1/audit/break-glass?limit=1&offset=1")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (page["total"].clone(), page["items"].clone()),
+        (json!(1), json!([]))
+    );
+    let (status, bad) = app
+        .get(
+            &fatima,
+            "/api/v1/audit/break-glass?from=2026-12-01&to=2026-11-01",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    // Professionals do not get the review.
+    let (status, _) = app.get(&bram, "/api/v1/audit/break-glass").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
