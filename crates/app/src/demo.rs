@@ -231,6 +231,7 @@ impl App {
                     username: "dewi".into(),
                     role: "schuldhulpverlener".into(),
                 }],
+                revision: Some(1),
             },
         )
         .await?;
@@ -419,6 +420,7 @@ impl App {
                 &TeamInput {
                     regisseur: actor.username.clone(),
                     members: vec![],
+                    revision: Some(1),
                 },
             )
             .await?;

@@ -165,6 +165,7 @@ impl App {
                     .collect(),
                 id,
                 status,
+                team_revision: head.team_revision.unwrap_or(1),
                 opened_at: micros_to_datetime(opened_at),
                 closed_at: head.closed_at.map(micros_to_datetime),
             }),
@@ -319,6 +320,22 @@ impl App {
         let trajectory = trajectories::open(&mut tx, household_id)
             .await?
             .ok_or_else(no_open_trajectory)?;
+        // Asked after access was decided, so a caller without access hears only that.
+        let Some(base) = input.revision else {
+            return Err(AppError::Rule {
+                code: "revision_required",
+                field: "revision",
+                message: "Geef de teamrevisie mee waarop deze wijziging is gebaseerd.".into(),
+            });
+        };
+        if base != trajectory.team_revision
+            || !trajectories::bump_team_revision(&mut tx, &trajectory.id, base).await?
+        {
+            return Err(AppError::conflict(
+                "concurrent_change",
+                "Het team is intussen door iemand anders gewijzigd. Laad het huishouden opnieuw.",
+            ));
+        }
 
         // Everyone named must be an active professional of the household's municipality.
         let mut errors = FieldErrors::new();

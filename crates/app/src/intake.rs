@@ -85,12 +85,18 @@ pub struct IntakeInput {
     /// geen_zorgen, zorgen, onveilig or acuut_onveilig.
     #[serde(default)]
     pub safety_level: String,
+    /// The revision this change started from (required once an intake exists); an older one
+    /// gets 409 `concurrent_change`. Not part of the stored content.
+    #[serde(default, skip_serializing)]
+    pub revision: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IntakeView {
     #[serde(flatten)]
     pub intake: IntakeInput,
+    /// Send it back with the next `PUT …/intake`.
+    pub revision: i64,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Deepening modules of the policy whose condition holds for this household now.
     pub modules: Vec<ModuleView>,
@@ -299,8 +305,27 @@ impl App {
         let (mut tx, _) = self
             .authorize_write(tx, actor, household_id, Action::Write)
             .await?;
-        store::save_intake(
+        let current = store::intake(&mut tx, &trajectory_id).await?;
+        let base = match (&current, input.revision) {
+            (None, _) => None,
+            (Some(_), None) => {
+                return Err(AppError::Rule {
+                    code: "revision_required",
+                    field: "revision",
+                    message: "Geef de revisie mee waarop deze wijziging is gebaseerd.".into(),
+                })
+            }
+            (Some(row), Some(base)) if base != row.revision => {
+                return Err(AppError::conflict(
+                    "concurrent_change",
+                    "De uitvraag is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en breng uw wijziging opnieuw aan.",
+                ))
+            }
+            (Some(_), Some(base)) => Some(base),
+        };
+        let saved = store::save_intake(
             &mut tx,
+            base,
             &store::IntakeRecord {
                 trajectory_id: &trajectory_id,
                 household_id,
@@ -311,7 +336,14 @@ impl App {
                 updated_by: &actor.user_id,
             },
         )
-        .await?;
+        .await;
+        if let Err(spil_store::StoreError::Conflict) = saved {
+            return Err(AppError::conflict(
+                "concurrent_change",
+                "De uitvraag is zojuist door iemand anders gewijzigd. Laad de pagina opnieuw.",
+            ));
+        }
+        saved?;
         let mut journal = Entries::household(&actor.user_id, household_id);
         journal.add(
             "intake.saved",
@@ -361,6 +393,7 @@ impl App {
             .collect();
         Ok(Some(IntakeView {
             intake,
+            revision: row.revision,
             updated_at: micros_to_datetime(row.updated_at),
             modules,
         }))

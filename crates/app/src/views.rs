@@ -97,6 +97,9 @@ pub struct TeamInput {
     pub regisseur: String,
     #[serde(default)]
     pub members: Vec<TeamMemberInput>,
+    /// The team revision this change started from (`trajectory.team_revision` of the file);
+    /// an older one gets 409 `concurrent_change`.
+    pub revision: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -211,6 +214,8 @@ pub struct TrajectoryView {
     /// The regisseur's name, for display.
     pub regisseur_name: Option<String>,
     pub team: Vec<TeamMemberView>,
+    /// Send it back with `PUT …/team`.
+    pub team_revision: i64,
     pub opened_at: chrono::DateTime<chrono::Utc>,
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
 }

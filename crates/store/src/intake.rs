@@ -33,24 +33,45 @@ pub struct IntakeRecord<'a> {
     pub updated_by: &'a str,
 }
 
-pub async fn save_intake(conn: &mut Conn, i: &IntakeRecord<'_>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO intakes (trajectory_id, household_id, content, safety_level, network_size, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (trajectory_id) DO UPDATE SET content = excluded.content, safety_level = excluded.safety_level, \
-         network_size = excluded.network_size, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+/// Save the intake: the first one (`base` None), or a change of revision `base`. `Conflict`
+/// when someone else saved first.
+pub async fn save_intake(conn: &mut Conn, base: Option<i64>, i: &IntakeRecord<'_>) -> Result<()> {
+    let Some(base) = base else {
+        sqlx::query(
+            "INSERT INTO intakes (trajectory_id, household_id, content, safety_level, network_size, updated_at, updated_by, revision) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+        )
+        .bind(i.trajectory_id)
+        .bind(i.household_id)
+        .bind(i.content)
+        .bind(i.safety_level)
+        .bind(i.network_size)
+        .bind(i.updated_at)
+        .bind(i.updated_by)
+        .execute(conn)
+        .await
+        .map_err(StoreError::from_write)?;
+        return Ok(());
+    };
+    let done = sqlx::query(
+        "UPDATE intakes SET content = $1, safety_level = $2, network_size = $3, updated_at = $4, updated_by = $5, \
+         revision = revision + 1 WHERE trajectory_id = $6 AND revision = $7",
     )
-    .bind(i.trajectory_id)
-    .bind(i.household_id)
     .bind(i.content)
     .bind(i.safety_level)
     .bind(i.network_size)
     .bind(i.updated_at)
     .bind(i.updated_by)
+    .bind(i.trajectory_id)
+    .bind(base)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
-    Ok(())
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -59,10 +80,11 @@ pub struct IntakeRow {
     pub safety_level: String,
     pub network_size: i64,
     pub updated_at: i64,
+    pub revision: i64,
 }
 
 pub async fn intake(conn: &mut Conn, trajectory_id: &str) -> Result<Option<IntakeRow>> {
-    Ok(sqlx::query_as("SELECT content, safety_level, network_size, updated_at FROM intakes WHERE trajectory_id = $1")
+    Ok(sqlx::query_as("SELECT content, safety_level, network_size, updated_at, revision FROM intakes WHERE trajectory_id = $1")
         .bind(trajectory_id)
         .fetch_optional(conn)
         .await?)

@@ -421,6 +421,7 @@ pub struct FileHead {
     pub regisseur_name: Option<String>,
     pub opened_at: Option<i64>,
     pub closed_at: Option<i64>,
+    pub team_revision: Option<i64>,
 }
 
 pub(crate) const FILE_HEAD_SQL: &str = "SELECT h.municipality_id, h.intake_team_id, \
@@ -434,7 +435,7 @@ pub(crate) const FILE_HEAD_SQL: &str = "SELECT h.municipality_id, h.intake_team_
            h.id, m.name AS municipality_name, tm.name AS intake_team_name, h.street, h.house_number, h.postcode, h.city, \
            h.buurt_code, h.created_at, \
            t.id AS trajectory_id, t.status AS trajectory_status, u.username AS regisseur_username, \
-           u.display_name AS regisseur_name, t.opened_at, t.closed_at \
+           u.display_name AS regisseur_name, t.opened_at, t.closed_at, t.team_revision \
          FROM households h \
            JOIN municipalities m ON m.id = h.municipality_id \
            JOIN teams tm ON tm.id = h.intake_team_id \

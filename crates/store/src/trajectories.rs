@@ -20,12 +20,14 @@ pub struct TrajectoryRow {
     pub regisseur_name: Option<String>,
     pub opened_at: i64,
     pub closed_at: Option<i64>,
+    /// Moves with every change of the regisseur or the team.
+    pub team_revision: i64,
 }
 
 /// The open trajectory, or else the most recently closed one.
 pub(crate) const CURRENT_SQL: &str =
     "SELECT t.id, t.household_id, t.status, t.regisseur_id, u.username AS regisseur_username, \
-                u.display_name AS regisseur_name, t.opened_at, t.closed_at \
+                u.display_name AS regisseur_name, t.opened_at, t.closed_at, t.team_revision \
          FROM trajectories t LEFT JOIN users u ON u.id = t.regisseur_id \
          WHERE t.household_id = $1 ORDER BY t.closed_at IS NULL DESC, t.opened_at DESC LIMIT 1";
 
@@ -147,4 +149,16 @@ pub async fn insert_break_glass(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Move the team's revision on from `base`; false when someone changed the team since.
+pub async fn bump_team_revision(conn: &mut Conn, trajectory_id: &str, base: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE trajectories SET team_revision = team_revision + 1 WHERE id = $1 AND team_revision = $2",
+    )
+    .bind(trajectory_id)
+    .bind(base)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

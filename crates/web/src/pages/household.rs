@@ -270,6 +270,7 @@ pub async fn set_team(
     let input = TeamInput {
         regisseur: values.get("regisseur").cloned().unwrap_or_default(),
         members,
+        revision: values.get("revision").and_then(|r| r.trim().parse().ok()),
     };
     let still = state
         .app

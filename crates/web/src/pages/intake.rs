@@ -127,6 +127,8 @@ struct IntakePage {
     connections: String,
     safety: String,
     safety_options: Vec<(String, String)>,
+    /// The saved intake's revision, sent back with the form.
+    revision: Option<i64>,
     modules: Vec<ModuleView>,
     score_forms: Vec<ScoreForm>,
     policy_version: String,
@@ -290,6 +292,7 @@ pub async fn page(
             ("onveilig".into(), "Onveilig".into()),
             ("acuut_onveilig".into(), "Acuut onveilig".into()),
         ],
+        revision: intake.as_ref().map(|i| i.revision),
         modules: intake.map(|i| i.modules).unwrap_or_default(),
         score_forms,
         policy_version: policy.version.clone(),
@@ -347,6 +350,7 @@ pub async fn save(
             connections: text(&values, "connections"),
         },
         safety_level: text(&values, "safety_level"),
+        revision: values.get("revision").and_then(|r| r.trim().parse().ok()),
     };
     state
         .app

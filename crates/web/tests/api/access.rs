@@ -107,9 +107,9 @@ async fn an_unassigned_registration_waits_in_its_own_teams_queue_only() {
 
     // Once anne takes it up, it leaves the queue: dewi no longer sees it, anne does as regisseur.
     let (status, body) = app
-        .put(
+        .put_team(
             &anne,
-            &format!("{path}/team"),
+            path.trim_start_matches("/api/v1/households/"),
             &json!({"regisseur": "anne", "members": []}),
         )
         .await;
@@ -126,7 +126,7 @@ async fn an_unassigned_registration_waits_in_its_own_teams_queue_only() {
 
     // A team member from another team is let in by being named.
     let (status, _) = app
-        .put(&anne, &format!("{path}/team"), &json!({"regisseur": "anne", "members": [{"username": "bram", "role": "wmo_consulent"}]}))
+        .put_team(&anne, path.trim_start_matches("/api/v1/households/"), &json!({"regisseur": "anne", "members": [{"username": "bram", "role": "wmo_consulent"}]}))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app.get(&bram, &path).await;

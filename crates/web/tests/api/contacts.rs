@@ -240,9 +240,9 @@ async fn the_referrer_gets_status_feedback_only_with_consent() {
     assert_eq!(names(&events), ["received"]);
 
     // A contact, then closing: the referrer hears that, and nothing more.
-    app.put(
+    app.put_team(
         &anne,
-        &format!("/api/v1/households/{household}/team"),
+        &household,
         &json!({"regisseur": "anne", "members": []}),
     )
     .await;

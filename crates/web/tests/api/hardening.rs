@@ -218,10 +218,13 @@ async fn the_bearer_scheme_is_case_insensitive_and_a_token_can_be_revoked() {
 async fn handing_over_the_regisseur_role_answers_success_and_logs_no_refusal() {
     let app = spawn_app().await;
     let anne = app.token("anne").await;
-    let path = format!("/api/v1/households/{}/team", app.example_household);
     // chris is the coordinator and keeps access; dewi works in anne's team.
     let (status, body) = app
-        .put(&anne, &path, &json!({"regisseur": "dewi", "members": []}))
+        .put_team(
+            &anne,
+            &app.example_household,
+            &json!({"regisseur": "dewi", "members": []}),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let dewi = app.token("dewi").await;
@@ -500,9 +503,9 @@ async fn the_plan_pdf_prints_turkish_polish_and_arabic_names() {
         )
     };
     let chris = app.token("chris").await;
-    app.put(
+    app.put_team(
         &chris,
-        &format!("/api/v1/households/{household}/team"),
+        &household,
         &json!({"regisseur": "anne", "members": []}),
     )
     .await;
@@ -639,4 +642,79 @@ async fn break_the_glass_stays_in_the_privacy_officers_sight_and_reviews_stay_in
     // Professionals do not get the review.
     let (status, _) = app.get(&bram, "/api/v1/audit/break-glass").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_team_change_from_an_old_revision_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let (_, household) = app
+        .get(
+            &anne,
+            &format!("/api/v1/households/{}", app.example_household),
+        )
+        .await;
+    let base = household["trajectory"]["team_revision"].clone();
+    let path = format!("/api/v1/households/{}/team", app.example_household);
+    let mut first =
+        json!({"regisseur": "anne", "members": [{"username": "dewi", "role": "jeugd_consulent"}]});
+    first["revision"] = base.clone();
+    let (status, _) = app.put(&anne, &path, &first).await;
+    assert_eq!(status, StatusCode::OK);
+    // A colleague's form, loaded before that change, would drop dewi again.
+    let mut stale = json!({"regisseur": "anne", "members": []});
+    stale["revision"] = base;
+    let (status, answer) = app.put(&anne, &path, &stale).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "concurrent_change");
+    let (_, household) = app
+        .get(
+            &anne,
+            &format!("/api/v1/households/{}", app.example_household),
+        )
+        .await;
+    assert!(
+        household.to_string().contains("\"dewi\""),
+        "dewi is still on the team"
+    );
+    let (status, answer) = app
+        .put(&anne, &path, &json!({"regisseur": "anne", "members": []}))
+        .await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("revision_required"))
+    );
+}
+
+#[tokio::test]
+async fn an_intake_change_from_an_old_revision_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let path = format!("/api/v1/households/{}/intake", app.example_household);
+    let intake = |level: &str| json!({"persons": [], "network": [], "analysis": {"causes": "", "maintaining": "", "connections": ""}, "safety_level": level});
+    let (status, answer) = app.put(&anne, &path, &intake("zorgen")).await;
+    // The demo household may already have an intake; start from whatever is there.
+    let base = if status == StatusCode::OK {
+        let (_, saved) = app.get(&anne, &path).await;
+        saved["revision"].as_i64().unwrap_or_default()
+    } else {
+        assert_eq!(answer["error"]["code"], "revision_required", "{answer}");
+        let (_, saved) = app.get(&anne, &path).await;
+        saved["revision"].as_i64().unwrap_or_default()
+    };
+    let mut first = intake("onveilig");
+    first["revision"] = json!(base);
+    let (status, answer) = app.put(&anne, &path, &first).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let mut stale = intake("geen_zorgen");
+    stale["revision"] = json!(base);
+    let (status, answer) = app.put(&anne, &path, &stale).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "concurrent_change");
+    let (_, saved) = app.get(&anne, &path).await;
+    assert_eq!(
+        saved["safety_level"], "onveilig",
+        "the stale save wrote nothing"
+    );
+    assert_eq!(saved["revision"], base + 1);
 }

@@ -188,6 +188,29 @@ impl TestApp {
         self.send(reqwest::Method::PUT, token, path, body).await
     }
 
+    /// `PUT …/team` as a client does it: read the file's team revision first and send it
+    /// along (a caller who cannot read the file sends none, and hears only the refusal).
+    pub async fn put_team(
+        &self,
+        token: &str,
+        household_id: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let (_, household) = self
+            .get(token, &format!("/api/v1/households/{household_id}"))
+            .await;
+        let mut body = body.clone();
+        if let Some(revision) = household["trajectory"]["team_revision"].as_i64() {
+            body["revision"] = json!(revision);
+        }
+        self.put(
+            token,
+            &format!("/api/v1/households/{household_id}/team"),
+            &body,
+        )
+        .await
+    }
+
     pub async fn counts(&self) -> spil_store::residents::Counts {
         let mut conn = self
             .app

@@ -378,11 +378,7 @@ async fn bad_plan_input_gets_a_precise_error_and_writes_nothing() {
     // An action for a goal of another household: the other household's goal id is not this plan's.
     let (other, _) = app.register_family(&anne, "Jansen", None).await;
     let (status, _) = app
-        .put(
-            &anne,
-            &format!("/api/v1/households/{other}/team"),
-            &json!({"regisseur": "anne", "members": []}),
-        )
+        .put_team(&anne, &other, &json!({"regisseur": "anne", "members": []}))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, saved) = app.put(&anne, &format!("/api/v1/households/{other}/plan"), &json!({

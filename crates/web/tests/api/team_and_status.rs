@@ -32,7 +32,7 @@ async fn the_trajectory_moves_through_its_statuses_with_a_regisseur_and_every_st
     assert_eq!(body["error"]["code"], "regisseur_required");
 
     let (status, body) = app
-        .put(&anne, &format!("{path}/team"), &json!({"regisseur": "anne", "members": [{"username": "dewi", "role": "jeugd_consulent"}]}))
+        .put_team(&anne, path.trim_start_matches("/api/v1/households/"), &json!({"regisseur": "anne", "members": [{"username": "dewi", "role": "jeugd_consulent"}]}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["trajectory"]["regisseur"], "anne");
@@ -189,7 +189,7 @@ async fn a_team_can_only_hold_professionals_of_the_households_municipality() {
         ),
     ];
     for (body, field, code) in cases {
-        let (status, error) = app.put(&anne, &path, &body).await;
+        let (status, error) = app.put_team(&anne, &app.example_household, &body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {error}");
         assert_eq!(error["error"]["fields"][field], code, "{body}: {error}");
     }
