@@ -84,6 +84,7 @@ impl App {
         household_id: &str,
         input: &ContactInput,
     ) -> AppResult<String> {
+        self.precheck(actor, household_id, Action::Write).await?;
         let mut errors = FieldErrors::new();
         let kind = errors.check("kind", ContactKind::parse(&input.kind));
         let date = errors.check(

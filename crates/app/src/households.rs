@@ -64,8 +64,31 @@ impl App {
             ))
             .await;
         match logged {
+            // A household of another municipality answers as an unknown one does: its
+            // existence is not for the caller to learn (the refusal is logged all the same).
+            Ok(()) if denial == Denial::OtherMunicipality => AppError::NotFound,
             Ok(()) => AppError::Forbidden(denial),
             Err(error) => error,
+        }
+    }
+
+    /// Decide access before the input is validated, so that a caller without access hears
+    /// the same answer whatever the body holds (the use case decides again in its
+    /// transaction).
+    pub(crate) async fn precheck(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        action: Action,
+    ) -> AppResult<()> {
+        let decision = {
+            let mut conn = self.store().reader().await?;
+            self.decision(&mut conn, actor, household_id, action)
+                .await?
+        };
+        match decision {
+            Decision::Allow(_) => Ok(()),
+            Decision::Deny(denial) => Err(self.refuse(actor, household_id, action, denial).await),
         }
     }
 
@@ -291,6 +314,8 @@ impl App {
         household_id: &str,
         input: &TeamInput,
     ) -> AppResult<bool> {
+        self.precheck(actor, household_id, Action::ManageTeam)
+            .await?;
         // Parse first: nothing is written for bad input.
         let mut errors = FieldErrors::new();
         let regisseur = errors.check("regisseur", parse_username(&input.regisseur));
@@ -421,6 +446,8 @@ impl App {
         household_id: &str,
         input: &StatusInput,
     ) -> AppResult<String> {
+        self.precheck(actor, household_id, Action::ChangeStatus)
+            .await?;
         let next = TrajectoryStatus::parse(&input.status)
             .map_err(|e| AppError::invalid_field("status", e))?;
         let tx = self.store().begin().await?;
@@ -479,6 +506,8 @@ impl App {
         household_id: &str,
         input: &BreakGlassInput,
     ) -> AppResult<()> {
+        self.precheck(actor, household_id, Action::BreakGlass)
+            .await?;
         let reason =
             required_text(&input.reason, 1000).map_err(|e| AppError::invalid_field("reason", e))?;
         if reason.chars().count() < 10 {

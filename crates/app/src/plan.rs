@@ -418,6 +418,7 @@ impl App {
         household_id: &str,
         input: &PlanInput,
     ) -> AppResult<SavedPlan> {
+        self.precheck(actor, household_id, Action::Write).await?;
         let (mut content, generated) = parse_plan(input)?;
         let today = today();
         let tx = self.store().begin().await?;
@@ -767,6 +768,7 @@ impl App {
         household_id: &str,
         input: &AgreementInput,
     ) -> AppResult<AgreementView> {
+        self.precheck(actor, household_id, Action::Write).await?;
         let today = today();
         let mut errors = FieldErrors::new();
         let date = errors.check(
@@ -873,6 +875,7 @@ impl App {
         household_id: &str,
         input: &EvaluationInput,
     ) -> AppResult<EvaluationResult> {
+        self.precheck(actor, household_id, Action::Write).await?;
         let today = today();
         let mut errors = FieldErrors::new();
         if input.goal_id.trim().is_empty() {

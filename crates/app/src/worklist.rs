@@ -70,6 +70,7 @@ impl App {
         household_id: &str,
         input: &WaakvlamInput,
     ) -> AppResult<()> {
+        self.precheck(actor, household_id, Action::Write).await?;
         let today = today();
         let mut errors = FieldErrors::new();
         if !(1..=365).contains(&input.interval_days) {
