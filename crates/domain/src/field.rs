@@ -150,11 +150,22 @@ impl FieldErrors {
     }
 }
 
-/// A date written as YYYY-MM-DD (surrounding spaces ignored).
+/// A date written strictly as YYYY-MM-DD: four, two and two digits (surrounding spaces
+/// ignored). chrono alone would also take `2026-1-5` or `+2026-01-05`.
 pub fn date(raw: &str) -> Result<chrono::NaiveDate, FieldError> {
     match raw.trim() {
         "" => Err(FieldError::Required),
         raw => {
+            let b = raw.as_bytes();
+            let shaped = b.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && b.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            if !shaped {
+                return Err(FieldError::DateInvalid);
+            }
             chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)
         }
     }
@@ -260,6 +271,16 @@ mod tests {
         );
         assert_eq!(date("2027-02-29"), Err(FieldError::DateInvalid));
         assert_eq!(date("29-02-2028"), Err(FieldError::DateInvalid));
+        for loose in [
+            "2026-1-5",
+            "2026-01-5",
+            "+2026-01-05",
+            "20260105",
+            "2026/01/05",
+            "２０２６-01-05",
+        ] {
+            assert_eq!(date(loose), Err(FieldError::DateInvalid), "{loose}");
+        }
         assert_eq!(date(""), Err(FieldError::Required));
     }
 

@@ -64,8 +64,7 @@ impl BirthDate {
         if raw.is_empty() {
             return Err(FieldError::Required);
         }
-        let date =
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::DateInvalid)?;
+        let date = crate::field::date(raw)?;
         if date.year() < 1900 {
             return Err(FieldError::DateBefore1900);
         }

@@ -93,7 +93,70 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 /// The OpenAPI document, as served.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    router().split_for_parts().1
+    let mut doc = router().split_for_parts().1;
+    declare_error_statuses(&mut doc);
+    doc
+}
+
+/// Every error status the server can give an operation, declared on it with the error body:
+/// 401 for routes that need a token, 404 (and 403) for routes about one record, 400/413/415/422
+/// for routes that take a body or parameters, 429 and 503 where throttles and bounds apply.
+fn declare_error_statuses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let about_one = path.contains('{');
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let takes_input =
+                op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(description).into());
+            };
+            if secured {
+                add("401", "No valid bearer token");
+                add("403", "Refused by the access rule");
+            }
+            if about_one {
+                add("404", "No such record, or one of another municipality");
+            }
+            if takes_input {
+                add("422", "Invalid input, with a code per field");
+            }
+            if op.request_body.is_some() {
+                add("400", "Malformed JSON");
+                add("413", "Body over 1 MiB");
+                add("415", "Not JSON");
+            }
+            if path == "/api/v1/auth/token" || path.starts_with("/api/v1/registrations") {
+                add("429", "Too many attempts or look-ups (Retry-After)");
+            }
+            if path == "/api/v1/auth/token" {
+                add("503", "Too many sign-ins at once (Retry-After)");
+            }
+        }
+    }
 }
 
 /// A caller with a valid bearer token.

@@ -765,3 +765,44 @@ async fn access_is_decided_before_the_body_is_validated() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_declares_the_error_statuses_the_server_gives() {
+    let doc = serde_json::to_value(spil_web::api::openapi()).unwrap_or(Value::Null);
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for (path, method, expected) in [
+        (
+            "/api/v1/households/{id}/plan",
+            "put",
+            &["200", "401", "403", "404", "409", "422", "413"][..],
+        ),
+        (
+            "/api/v1/auth/token",
+            "post",
+            &["200", "401", "422", "429", "503"][..],
+        ),
+        (
+            "/api/v1/registrations/duplicates",
+            "post",
+            &["200", "401", "422", "429"][..],
+        ),
+        (
+            "/api/v1/households/{id}/team",
+            "put",
+            &["200", "204", "409"][..],
+        ),
+    ] {
+        let got = statuses(path, method);
+        for status in expected {
+            assert!(
+                got.iter().any(|s| s == status),
+                "{method} {path} lacks {status}: {got:?}"
+            );
+        }
+    }
+}
