@@ -360,6 +360,8 @@ impl App {
                 bsn: Some(random_bsn(rng)),
                 relation: if children > 0 { "parent" } else { "partner" }.into(),
                 parental_authority: Some(children > 0),
+                // Random synthetic BSNs collide now and then at 100,000 households.
+                confirm_bsn_known: Some(true),
                 ..MemberInput::default()
             });
         }
@@ -370,6 +372,7 @@ impl App {
                 birth_date: birth(rng, 0, 18),
                 bsn: Some(random_bsn(rng)),
                 relation: "child".into(),
+                confirm_bsn_known: Some(true),
                 ..MemberInput::default()
             });
         }

@@ -600,6 +600,21 @@ pub(crate) fn lookup_entry(actor: &Actor, persons: usize) -> Access {
     entry
 }
 
+/// The log entry of a confirmed second person with a BSN Spil knew already.
+pub(crate) fn confirmation_entry(actor: &Actor, household_id: &str, member: usize) -> Access {
+    access_entry(
+        actor,
+        Some(household_id),
+        "bsn_known_confirmed",
+        "allowed",
+        "front_door",
+        Some(&format!(
+            "lid {}: BSN al bekend, bevestigd als aparte registratie",
+            member + 1
+        )),
+    )
+}
+
 /// The log entry of a list of one's own households.
 pub(crate) fn list_entry(actor: &Actor, what: &str) -> Access {
     access_entry(actor, None, what, "allowed", "own_households", None)

@@ -8,7 +8,7 @@ use spil_domain::person::{parse_email, parse_name, parse_phone, BirthDate, Bsn};
 use spil_domain::registration::{parse_question, Route, Urgency};
 use spil_domain::trajectory::TrajectoryStatus;
 use spil_domain::{FieldError, FieldErrors};
-use spil_store::{org, residents, trajectories, Conn};
+use spil_store::{access_log, org, residents, trajectories, Conn};
 
 use crate::journal::Entries;
 use crate::views::*;
@@ -25,6 +25,7 @@ struct NewPerson {
     bsn: Option<Bsn>,
     phone: Option<String>,
     email: Option<String>,
+    confirm_bsn_known: bool,
 }
 
 /// A member is a new person, or a person Spil knows already (a child who also lives with the
@@ -138,6 +139,7 @@ fn parse_member(
             bsn: bsn?,
             phone: phone?,
             email: email?,
+            confirm_bsn_known: m.confirm_bsn_known.unwrap_or(false),
         }),
         relation: relation?,
         parental_authority,
@@ -554,6 +556,33 @@ impl App {
                 debug_assert_eq!(team.municipality_id, municipality_id);
                 let valid_from = now.date_naive().format("%Y-%m-%d").to_string();
                 let mut names = Vec::new();
+                // One BSN is one person, unless confirmed (and then on the record).
+                let mut errors = FieldErrors::new();
+                let mut confirmed = Vec::new();
+                for (i, m) in household.members.iter().enumerate() {
+                    if let Person::New(NewPerson {
+                        bsn: Some(bsn),
+                        confirm_bsn_known,
+                        ..
+                    }) = &m.person
+                    {
+                        if residents::bsn_known(&mut tx, bsn.as_str()).await? {
+                            if *confirm_bsn_known {
+                                confirmed.push(i);
+                            } else {
+                                errors.add(format!("members[{i}].bsn"), FieldError::BsnKnown);
+                            }
+                        }
+                    }
+                }
+                errors.into_result()?;
+                for i in &confirmed {
+                    access_log::insert(
+                        &mut tx,
+                        &[crate::households::confirmation_entry(actor, &id, *i)],
+                    )
+                    .await?;
+                }
                 for (i, m) in household.members.iter().enumerate() {
                     let (person_id, name) = match &m.person {
                         Person::New(p) => {
@@ -606,7 +635,7 @@ impl App {
                         household.city,
                         names.join(", ")
                     ),
-                    serde_json::json!({ "members": household.members.len(), "possible_duplicates": duplicates.len() }),
+                    serde_json::json!({ "members": household.members.len(), "possible_duplicates": duplicates.len(), "bsn_known_confirmed": confirmed }),
                 );
                 (tx, id, duplicates, Some(created))
             }

@@ -87,6 +87,10 @@ pub struct MemberInput {
     pub parental_authority: Option<bool>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// One BSN is one person: a new person whose BSN Spil knows already is refused
+    /// (`bsn_known`) unless the professional confirms it is a separate record; the
+    /// confirmation is journalled and logged.
+    pub confirm_bsn_known: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

@@ -41,6 +41,8 @@ pub enum FieldError {
     ControlCharacter,
     #[error("lies before the start of the period")]
     BeforeStart,
+    #[error("this BSN belongs to a person Spil knows already")]
+    BsnKnown,
 }
 
 impl FieldError {
@@ -65,6 +67,7 @@ impl FieldError {
             FieldError::BeforePlanStart => "before_plan_start",
             FieldError::ControlCharacter => "control_character",
             FieldError::BeforeStart => "before_start",
+            FieldError::BsnKnown => "bsn_known",
         }
     }
 
@@ -92,6 +95,9 @@ impl FieldError {
             FieldError::UnknownGoal => "Kies een doel uit dit plan.".into(),
             FieldError::BeforePlanStart => "Deze datum ligt vóór de start van het plan.".into(),
             FieldError::BeforeStart => "Deze datum ligt vóór de begindatum.".into(),
+            FieldError::BsnKnown => {
+                "Dit BSN is al bekend in Spil. Koppel de bekende persoon, of bevestig dat het om een aparte registratie gaat.".into()
+            }
             FieldError::ControlCharacter => {
                 "Hier staat een onzichtbaar stuurteken in. Typ de tekst opnieuw of plak hem als platte tekst.".into()
             }

@@ -157,6 +157,15 @@ impl DuplicateCandidate {
 }
 
 /// Persons with the same BSN, or the same family name and birth date, with a current household.
+/// Whether any person has this BSN (one BSN is one person).
+pub async fn bsn_known(conn: &mut Conn, bsn: &str) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM persons WHERE bsn = $1 LIMIT 1")
+        .bind(bsn)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Persons matching on BSN, or on family name and birth date, who live (now) in a household
 /// of `municipality_id`: the front door looks only within the caller's own municipality.
 pub async fn duplicate_candidates(

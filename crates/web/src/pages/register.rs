@@ -254,6 +254,8 @@ fn to_input(values: &HashMap<String, String>) -> RegistrationInput {
             ),
             phone: None,
             email: None,
+            // The professional ticked "checked: someone else" after seeing the matches.
+            confirm_bsn_known: Some(values.get("confirm_new").is_some_and(|v| v == "1")),
         })
         .collect();
     let referrer = ReferrerInput {

@@ -89,9 +89,40 @@ async fn possible_duplicates_are_shown_and_never_merged() {
         .await;
     let persons_before = app.counts().await.persons;
 
-    let (second_id, second) = app
-        .register_family(&anne, "Pietersen", Some("123456782"))
+    // One BSN is one person: a second person with it is refused, and nothing is written…
+    let before = app.counts().await;
+    let (status, refused) = app
+        .post(
+            &anne,
+            "/api/v1/registrations",
+            &family("Pietersen", Some("123456782")),
+        )
         .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused["error"]["fields"]["household.members[0].bsn"]
+            .as_str()
+            .or(refused["error"]["fields"]["members[0].bsn"].as_str()),
+        Some("bsn_known"),
+        "{refused}"
+    );
+    assert_eq!(app.counts().await, before);
+    // …unless the professional confirms it is a separate record, which is logged.
+    let mut confirmed = family("Pietersen", Some("123456782"));
+    confirmed["household"]["members"][0]["confirm_bsn_known"] = json!(true);
+    let (status, second) = app.post(&anne, "/api/v1/registrations", &confirmed).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let second_id = second["household_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut raw = crate::helpers::raw_connection(&app.url).await;
+    let (logged,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM access_log WHERE action = 'bsn_known_confirmed' AND household_id = $1")
+        .bind(&second_id)
+        .fetch_one(&mut raw)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(logged, 1);
     assert_ne!(first_id, second_id);
     let duplicates = second["possible_duplicates"]
         .as_array()
