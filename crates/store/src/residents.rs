@@ -319,6 +319,8 @@ pub struct HouseholdSummaryRow {
     pub my_role: Option<String>,
     pub last_registration_at: Option<i64>,
     pub urgency: Option<String>,
+    /// How many rows the whole list holds (every page says it).
+    pub total: i64,
 }
 
 /// Households where the user is regisseur or on the team, and the unassigned households in
@@ -330,6 +332,7 @@ pub async fn mine(
     team_id: Option<&str>,
     coordinator: bool,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<HouseholdSummaryRow>> {
     // $3: the team whose queue (or, for a coordinator, whose households) are listed.
     Ok(sqlx::query_as(
@@ -349,15 +352,17 @@ pub async fn mine(
                  WHERE m.household_id = h.id AND m.valid_to IS NULL AND m.relation <> 'child') AS names, \
                 o.status, u.display_name AS regisseur, o.my_role, \
                 (SELECT MAX(r.received_at) FROM registrations r WHERE r.household_id = h.id) AS last_registration_at, \
-                (SELECT r.urgency FROM registrations r WHERE r.household_id = h.id ORDER BY r.received_at DESC LIMIT 1) AS urgency \
+                (SELECT r.urgency FROM registrations r WHERE r.household_id = h.id ORDER BY r.received_at DESC LIMIT 1) AS urgency, \
+                COUNT(*) OVER () AS total \
          FROM open_t o JOIN households h ON h.id = o.household_id LEFT JOIN users u ON u.id = o.regisseur_id \
-         ORDER BY o.my_role IS NULL, last_registration_at DESC \
-         LIMIT $4",
+         ORDER BY o.my_role IS NULL, last_registration_at DESC, h.id \
+         LIMIT $4 OFFSET $5",
     )
     .bind(user_id)
     .bind(i64::from(coordinator))
     .bind(team_id)
     .bind(limit)
+    .bind(offset)
     .fetch_all(conn)
     .await?)
 }

@@ -43,24 +43,37 @@ pub async fn duplicates(
 pub struct ListQuery {
     /// Only `true` is supported: the caller's own households and team queue.
     mine: Option<bool>,
+    /// Rows per page, 1 to 500 (default 100).
+    limit: Option<i64>,
+    /// Rows to skip (default 0). The whole list's size is in `X-Total-Count`.
+    offset: Option<i64>,
 }
 
 /// "Mijn huishoudens": where the caller is regisseur or team member, and the team's unassigned registrations.
 #[utoipa::path(get, path = "/api/v1/households", tag = "households", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = [HouseholdSummary]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = [HouseholdSummary], headers(("X-Total-Count" = i64, description = "Rows in the whole list"))),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Vec<HouseholdSummary>>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     if query.mine != Some(true) {
         // Nobody may list all households of a region; only one's own.
         return Err(
             spil_app::AppError::invalid_field("mine", spil_domain::FieldError::Required).into(),
         );
     }
-    Ok(Json(state.app.my_households(&session.actor).await?))
+    let (page, total) = state
+        .app
+        .my_households(
+            &session.actor,
+            query.limit.unwrap_or(100),
+            query.offset.unwrap_or(0),
+        )
+        .await?;
+    Ok(([("x-total-count", total.to_string())], Json(page)).into_response())
 }
 
 /// One household's file.

@@ -512,9 +512,17 @@ struct MineRow {
 #[template(path = "mine.html")]
 struct MinePage {
     layout: Layout,
+    pager: Pager,
     own: Vec<MineRow>,
     queue: Vec<MineRow>,
     todo: Vec<Todo>,
+}
+
+/// Where a paged list stands, and links to the pages beside it.
+struct Pager {
+    summary: String,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 /// One line of "this week": what, for which household, when, and whether it is late.
@@ -566,14 +574,40 @@ fn todo_list(worklist: spil_app::worklist::Worklist) -> Vec<Todo> {
 #[derive(Deserialize)]
 struct MineQuery {
     overgedragen: Option<String>,
+    /// Rows to skip: the list is shown a page at a time.
+    vanaf: Option<i64>,
 }
+
+/// Households per page of "Mijn huishoudens".
+const MINE_PAGE: i64 = 50;
 
 async fn mine(
     State(state): State<AppState>,
     user: WebUser,
     Query(q): Query<MineQuery>,
 ) -> Result<Html<String>, PageError> {
-    let rows = state.app.my_households(&user.session.actor).await?;
+    let offset = q.vanaf.unwrap_or(0).max(0);
+    let (rows, total) = state
+        .app
+        .my_households(&user.session.actor, MINE_PAGE, offset)
+        .await?;
+    let shown = rows.len() as i64;
+    let pager = Pager {
+        summary: if total > shown {
+            format!(
+                "Huishouden {} tot en met {} van {}",
+                offset + 1,
+                offset + shown,
+                total
+            )
+        } else {
+            String::new()
+        },
+        previous: (offset > 0)
+            .then(|| format!("/huishoudens?vanaf={}", (offset - MINE_PAGE).max(0))),
+        next: (offset + shown < total)
+            .then(|| format!("/huishoudens?vanaf={}", offset + MINE_PAGE)),
+    };
     let (mut own, mut queue) = (Vec::new(), Vec::new());
     for r in rows {
         let in_queue = r.my_role.is_none() && r.regisseur.is_none();
@@ -620,6 +654,7 @@ async fn mine(
     }
     render(&MinePage {
         layout,
+        pager,
         own,
         queue,
         todo,

@@ -806,3 +806,52 @@ async fn the_openapi_document_declares_the_error_statuses_the_server_gives() {
         }
     }
 }
+
+#[tokio::test]
+async fn my_households_come_in_pages_with_the_total_instead_of_being_cut_off() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    app.register_family(&anne, "Jansen", None).await;
+    app.register_family(&anne, "Bakker", None).await;
+    let page = |query: &str| {
+        let (client, url, token) = (
+            app.client.clone(),
+            format!("{}/api/v1/households?mine=true{query}", app.base),
+            anne.clone(),
+        );
+        async move {
+            let r = client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let total = r
+                .headers()
+                .get("x-total-count")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (
+                r.status(),
+                total,
+                r.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (status, total, all) = page("").await;
+    assert_eq!(status, StatusCode::OK);
+    let n = all.as_array().map_or(0, Vec::len);
+    assert_eq!(total, Some(n.to_string()));
+    assert!(n >= 3, "{all}");
+    let (_, total, first) = page("&limit=1").await;
+    assert_eq!(
+        (first.as_array().map(Vec::len), total.clone()),
+        (Some(1), Some(n.to_string()))
+    );
+    let (_, _, second) = page("&limit=1&offset=1").await;
+    assert_ne!(first[0]["id"], second[0]["id"], "the next page goes on");
+    let (_, total, past) = page("&offset=100").await;
+    assert_eq!((past, total), (json!([]), Some(n.to_string())));
+    let (status, _, _) = page("&limit=0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
