@@ -93,13 +93,27 @@ impl Config {
         Ok(Config::new(key, checkpoints))
     }
 
-    /// From the environment (`SPIL_JOURNAL_KEY`, `SPIL_JOURNAL_CHECKPOINTS`).
+    /// From the environment (`SPIL_JOURNAL_KEY`, `SPIL_JOURNAL_CHECKPOINTS`, and
+    /// `SPIL_LOOKUPS_PER_MINUTE` for the identity look-up limit).
     pub fn from_env(database_url: &str) -> AppResult<Config> {
-        Config::resolve(
+        let mut config = Config::resolve(
             database_url,
             std::env::var("SPIL_JOURNAL_KEY").ok().as_deref(),
             std::env::var_os("SPIL_JOURNAL_CHECKPOINTS").map(PathBuf::from),
-        )
+        )?;
+        if let Ok(raw) = std::env::var("SPIL_LOOKUPS_PER_MINUTE") {
+            config.limits.lookups_per_minute = raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &i64| *n > 0)
+                .ok_or_else(|| {
+                    AppError::Config(format!(
+                        "SPIL_LOOKUPS_PER_MINUTE: not a positive number: {raw:?}"
+                    ))
+                })?;
+        }
+        Ok(config)
     }
 }
 

@@ -43,8 +43,20 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
     // Loading is not what is measured: on PostgreSQL it runs without waiting for each commit
     // to reach the disk; the server under test uses the plain URL.
-    let loader = App::connect(&loader_url(&url)).await?;
-    let app = App::connect(&url).await?;
+    let loader = App::connect_configured(
+        &loader_url(&url),
+        spil_app::PolicySet::default_policy()?,
+        crate::loading_config(&url)?,
+    )
+    .await?;
+    // The server under test keeps the look-up limit, except that the benchmark registers
+    // households as fast as it can from one account.
+    let app = App::connect_configured(
+        &url,
+        spil_app::PolicySet::default_policy()?,
+        crate::loading_config(&url)?,
+    )
+    .await?;
 
     let existing = {
         let mut conn = loader.store().reader().await?;

@@ -178,7 +178,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { db, households } => {
-            let app = App::connect(&db.database).await?;
+            let app = spil_app::App::connect_configured(
+                &db.database,
+                spil_app::PolicySet::default_policy()?,
+                loading_config(&db.database)?,
+            )
+            .await?;
             let bar = ProgressBar::new(households as u64);
             bar.set_style(
                 ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
@@ -353,6 +358,14 @@ fn load_policies(
             .insert(municipality.to_owned(), std::sync::Arc::new(local));
     }
     Ok(set)
+}
+
+/// The configuration for filling a database in bulk (demo, benchmark): the same journal key,
+/// but no limit on identity look-ups, which a loader makes thousands of a minute.
+pub(crate) fn loading_config(url: &str) -> anyhow::Result<spil_app::config::Config> {
+    let mut config = spil_app::config::Config::from_env(url)?;
+    config.limits.lookups_per_minute = i64::MAX;
+    Ok(config)
 }
 
 /// Never print a database password.
