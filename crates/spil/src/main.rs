@@ -168,6 +168,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 database_url: db.database.clone(),
                 listen,
                 secure_cookies: !insecure_cookies,
+                idle_timeout: spil_web::IDLE_TIMEOUT,
             };
             let policies = load_policies(policy.as_deref(), &policy_additions)?;
             let application = Application::build(&settings, policies).await?;

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod error;
+pub mod listener;
 pub mod pages;
 mod pdf;
 mod security;
@@ -28,7 +29,12 @@ pub struct Settings {
     /// Mark cookies `Secure`. Browsers accept secure cookies on http://localhost too, so
     /// this is on by default; switch it off only for plain-HTTP test set-ups on other hosts.
     pub secure_cookies: bool,
+    /// A connection that moves no bytes for this long is closed.
+    pub idle_timeout: Duration,
 }
+
+/// The default idle timeout of a connection.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -50,6 +56,7 @@ pub fn router(state: AppState) -> Router {
 /// A bound, not yet running server; `main` and the tests start Spil the same way.
 pub struct Application {
     listener: TcpListener,
+    idle_timeout: Duration,
     router: Router,
     app: App,
 }
@@ -76,6 +83,7 @@ impl Application {
         });
         Ok(Application {
             listener,
+            idle_timeout: settings.idle_timeout,
             router,
             app,
         })
@@ -98,9 +106,9 @@ impl Application {
             }
         });
         axum::serve(
-            self.listener,
+            listener::IdleListener::new(self.listener, self.idle_timeout),
             self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+                .into_make_service_with_connect_info::<listener::Peer>(),
         )
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -31,7 +31,9 @@ pub struct TokenResponse {
         (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    axum::extract::ConnectInfo(crate::listener::Peer(peer)): axum::extract::ConnectInfo<
+        crate::listener::Peer,
+    >,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let issued = state

@@ -414,7 +414,9 @@ fn safe_next(next: &str) -> &str {
 
 async fn login(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    axum::extract::ConnectInfo(crate::listener::Peer(peer)): axum::extract::ConnectInfo<
+        crate::listener::Peer,
+    >,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {

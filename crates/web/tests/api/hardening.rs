@@ -855,3 +855,33 @@ async fn my_households_come_in_pages_with_the_total_instead_of_being_cut_off() {
     let (status, _, _) = page("&limit=0").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_connection_that_stalls_is_closed_after_the_idle_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let base =
+        crate::helpers::second_server_with(&app, std::time::Duration::from_millis(700)).await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    // Half a request, then silence: the server hangs up.
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), slow.read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "the stalled connection was closed: {read:?}"
+    );
+    // A client that finishes its request is answered as usual.
+    let r = app
+        .client
+        .get(format!("{base}/health"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+}

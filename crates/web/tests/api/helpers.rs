@@ -97,6 +97,7 @@ pub async fn spawn_app_configured(
         database_url: url.clone(),
         listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
         secure_cookies: false,
+        idle_timeout: spil_web::IDLE_TIMEOUT,
     };
     let application = Application::with_app(app.clone(), &settings)
         .await
@@ -271,6 +272,11 @@ pub fn today() -> String {
 
 /// A second server on the same database, as another instance behind a load balancer would be.
 pub async fn second_server(app: &TestApp) -> String {
+    second_server_with(app, spil_web::IDLE_TIMEOUT).await
+}
+
+/// A second server whose connections time out after `idle`.
+pub async fn second_server_with(app: &TestApp, idle: Duration) -> String {
     let config = spil_app::config::Config::resolve(
         &app.url,
         Some(TEST_JOURNAL_KEY),
@@ -288,6 +294,7 @@ pub async fn second_server(app: &TestApp) -> String {
         database_url: app.url.clone(),
         listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
         secure_cookies: false,
+        idle_timeout: idle,
     };
     let application = Application::with_app(other, &settings)
         .await
