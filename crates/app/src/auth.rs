@@ -64,42 +64,58 @@ impl std::fmt::Debug for SessionCache {
 }
 
 /// Bounds the password verifications running at once: each costs argon2's 19 MiB, so an
-/// unbounded number of parallel sign-ins would exhaust memory. A short queue waits for a
-/// slot; beyond it the answer is "busy, try again".
+/// unbounded number of parallel sign-ins would exhaust memory. A fixed set of threads (one per
+/// slot) does the hashing, so memory stays bounded by the slots — also the memory the
+/// allocator keeps after a hash, which is per thread — and a short queue waits for them;
+/// beyond it the answer is "busy, try again".
 #[derive(Debug, Clone)]
 pub(crate) struct HashingGate {
-    slots: std::sync::Arc<tokio::sync::Semaphore>,
-    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    queue: usize,
+    jobs: std::sync::mpsc::SyncSender<HashJob>,
 }
+
+type HashJob = (String, String, tokio::sync::oneshot::Sender<bool>);
 
 impl HashingGate {
     pub(crate) fn new(limits: &crate::config::Limits) -> Self {
-        HashingGate {
-            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(limits.hashing_slots.max(1))),
-            waiting: Default::default(),
-            queue: limits.hashing_queue,
+        let (jobs, receiver) = std::sync::mpsc::sync_channel::<HashJob>(limits.hashing_queue);
+        let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
+        for i in 0..limits.hashing_slots.max(1) {
+            let receiver = receiver.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("spil-hash-{i}"))
+                .spawn(move || loop {
+                    // The lock is held only while waiting for the next job.
+                    let job = match receiver.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((password, hash, reply)) = job else {
+                        return; // the App is gone
+                    };
+                    let _ = reply.send(verify_password(&password, &hash));
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "cannot start a password-hashing thread");
+            }
         }
+        HashingGate { jobs }
     }
 
     /// Verify a password within the bound.
     async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
-        use std::sync::atomic::Ordering;
-        let waiting = self.waiting.fetch_add(1, Ordering::SeqCst);
-        if waiting >= self.queue {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-            return Err(AppError::Busy { retry_after: 1 });
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        match self.jobs.try_send((password, hash, reply)) {
+            Ok(()) => {}
+            Err(std::sync::mpsc::TrySendError::Full(_)) => {
+                return Err(AppError::Busy { retry_after: 1 })
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+                return Err(AppError::Internal("password hashing stopped".into()))
+            }
         }
-        let permit = self.slots.clone().acquire_owned().await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        let permit = permit.map_err(|e| AppError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(move || {
-            let valid = verify_password(&password, &hash);
-            drop(permit);
-            valid
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+        answer
+            .await
+            .map_err(|_| AppError::Internal("password hashing stopped".into()))
     }
 }
 
