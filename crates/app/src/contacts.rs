@@ -116,6 +116,16 @@ impl App {
         let household = residents::household(&mut tx, household_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        // A contact cannot lie before the question that started the trajectory arrived.
+        if let Some(started) = spil_store::trajectories::started_at(&mut tx, household_id).await? {
+            let first_day = crate::micros_to_datetime(started).date_naive();
+            if date < first_day {
+                return Err(AppError::invalid_field(
+                    "date",
+                    FieldError::BeforeTrajectory,
+                ));
+            }
+        }
         contacts::insert(
             &mut tx,
             &contacts::NewContact {

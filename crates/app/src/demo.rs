@@ -217,6 +217,8 @@ impl App {
                             member("Fenna", &years_ago(7, 2, 8), "child", false),
                         ],
                     }),
+                    // The family first asked for help a year and a half ago (seed 001).
+                    received_at: Some((today - chrono::Duration::days(548)).to_string()),
                     ..RegistrationInput::default()
                 },
             )

@@ -43,6 +43,8 @@ pub enum FieldError {
     BeforeStart,
     #[error("this BSN belongs to a person Spil knows already")]
     BsnKnown,
+    #[error("date lies before the trajectory began")]
+    BeforeTrajectory,
 }
 
 impl FieldError {
@@ -68,6 +70,7 @@ impl FieldError {
             FieldError::ControlCharacter => "control_character",
             FieldError::BeforeStart => "before_start",
             FieldError::BsnKnown => "bsn_known",
+            FieldError::BeforeTrajectory => "before_trajectory",
         }
     }
 
@@ -95,6 +98,7 @@ impl FieldError {
             FieldError::UnknownGoal => "Kies een doel uit dit plan.".into(),
             FieldError::BeforePlanStart => "Deze datum ligt vóór de start van het plan.".into(),
             FieldError::BeforeStart => "Deze datum ligt vóór de begindatum.".into(),
+            FieldError::BeforeTrajectory => "Deze datum ligt vóór de aanmelding van dit traject.".into(),
             FieldError::BsnKnown => {
                 "Dit BSN is al bekend in Spil. Koppel de bekende persoon, of bevestig dat het om een aparte registratie gaat.".into()
             }

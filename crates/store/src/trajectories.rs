@@ -151,6 +151,19 @@ pub async fn insert_break_glass(
     Ok(())
 }
 
+/// When the household's current trajectory began: its first registration's arrival, or its
+/// opening when that is earlier.
+pub async fn started_at(conn: &mut Conn, household_id: &str) -> Result<Option<i64>> {
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT c.opened_at, (SELECT MIN(r.received_at) FROM registrations r WHERE r.trajectory_id = c.id) \
+         FROM ({CURRENT_SQL}) c"
+    ))
+    .bind(household_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(opened, received)| received.map_or(opened, |r| r.min(opened))))
+}
+
 /// Move the team's revision on from `base`; false when someone changed the team since.
 pub async fn bump_team_revision(conn: &mut Conn, trajectory_id: &str, base: i64) -> Result<bool> {
     let done = sqlx::query(

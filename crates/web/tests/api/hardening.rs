@@ -885,3 +885,37 @@ async fn a_connection_that_stalls_is_closed_after_the_idle_timeout() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_contact_cannot_lie_before_its_trajectory_began() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let (household, _) = app.register_family(&anne, "Jansen", None).await;
+    app.put_team(
+        &anne,
+        &household,
+        &json!({"regisseur": "anne", "members": []}),
+    )
+    .await;
+    let before = app.counts().await;
+    let yesterday = (spil_app::today() - chrono::Duration::days(1)).to_string();
+    let path = format!("/api/v1/households/{household}/contacts");
+    let (status, answer) = app
+        .post(
+            &anne,
+            &path,
+            &json!({"kind": "telefonisch", "date": yesterday, "minutes": 10}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["error"]["fields"]["date"], "before_trajectory");
+    assert_eq!(app.counts().await, before, "nothing was written");
+    let (status, _) = app
+        .post(
+            &anne,
+            &path,
+            &json!({"kind": "telefonisch", "date": crate::helpers::today(), "minutes": 10}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
