@@ -1,4 +1,4 @@
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,7 @@ pub async fn list(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// First day, YYYY-MM-DD.
     #[serde(default)]
@@ -60,7 +61,7 @@ pub struct ReportQuery {
 pub async fn basishulp(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Query(q): Query<ReportQuery>,
+    super::ApiQuery(q): super::ApiQuery<ReportQuery>,
 ) -> Result<Json<BasishulpReport>, ApiError> {
     Ok(Json(
         state

@@ -1,4 +1,4 @@
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,7 @@ pub async fn duplicates(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only `true` is supported: the caller's own households and team queue.
     mine: Option<bool>,
@@ -56,7 +57,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Query(query): Query<ListQuery>,
+    super::ApiQuery(query): super::ApiQuery<ListQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     if query.mine != Some(true) {
@@ -189,6 +190,7 @@ pub async fn access_review(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// YYYY-MM-DD (default 30 days ago).
     #[serde(default)]
@@ -209,7 +211,7 @@ pub struct AuditQuery {
 pub async fn break_glass_review(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Query(q): Query<AuditQuery>,
+    super::ApiQuery(q): super::ApiQuery<AuditQuery>,
 ) -> Result<Json<spil_app::audit::BreakGlassList>, ApiError> {
     Ok(Json(
         state
@@ -227,7 +229,7 @@ pub async fn break_glass_review(
 pub async fn refusal_review(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Query(q): Query<AuditQuery>,
+    super::ApiQuery(q): super::ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<spil_app::audit::RefusalCount>>, ApiError> {
     Ok(Json(
         state

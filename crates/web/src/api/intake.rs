@@ -1,4 +1,4 @@
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -114,6 +114,7 @@ pub async fn decide(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Period {
     /// First day, YYYY-MM-DD.
     #[serde(default)]
@@ -129,7 +130,7 @@ pub struct Period {
 pub async fn deviations(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Query(period): Query<Period>,
+    super::ApiQuery(period): super::ApiQuery<Period>,
 ) -> Result<Json<DeviationReport>, ApiError> {
     Ok(Json(
         state

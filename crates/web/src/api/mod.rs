@@ -87,8 +87,65 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3 document of this API.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth", responses((status = 200, description = "OpenAPI document")))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(openapi())
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(openapi_value())
+}
+
+/// The document as served, with what utoipa's attributes cannot say: which query parameters
+/// the handlers require, and that no text may hold control characters (a `pattern` on every
+/// free string), so a schema-valid request is one the server accepts.
+pub fn openapi_value() -> serde_json::Value {
+    let mut doc = serde_json::to_value(openapi()).unwrap_or(serde_json::Value::Null);
+    for (path, name) in [
+        ("/api/v1/reports/basishulp", "from"),
+        ("/api/v1/reports/triage-deviations", "from"),
+        ("/api/v1/households", "mine"),
+    ] {
+        if let Some(params) = doc["paths"][path]["get"]["parameters"].as_array_mut() {
+            for p in params.iter_mut().filter(|p| p["name"] == name) {
+                p["required"] = serde_json::Value::Bool(true);
+                if name == "mine" {
+                    p["schema"] = serde_json::json!({"type": "boolean", "enum": [true]});
+                }
+                if name == "from" {
+                    p["schema"] = serde_json::json!({"type": "string", "format": "date"});
+                }
+            }
+        }
+    }
+    plain_strings(&mut doc);
+    doc
+}
+
+/// Text without the characters Spil refuses (see `spil_domain::field::is_forbidden_char`).
+const PLAIN_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
+
+fn plain_strings(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let free_string = map.get("type").and_then(Value::as_str) == Some("string")
+                && !map.contains_key("enum")
+                && !map.contains_key("format")
+                && !map.contains_key("pattern");
+            // Requests only: error messages may quote what was refused.
+            let is_error = map.contains_key("properties")
+                && map
+                    .get("properties")
+                    .is_some_and(|p| p.get("code").is_some() && p.get("message").is_some());
+            if is_error {
+                return;
+            }
+            if free_string {
+                map.insert("pattern".into(), Value::String(PLAIN_TEXT.into()));
+            }
+            for v in map.values_mut() {
+                plain_strings(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(plain_strings),
+        _ => {}
+    }
 }
 
 /// The OpenAPI document, as served.
@@ -186,6 +243,27 @@ pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// Query parameters whose rejections (a number out of range, a missing required one) use the
+/// API's error format: 422 `invalid_query`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| {
+                ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_query",
+                    e.body_text(),
+                )
+            })
+    }
+}
+
 /// JSON body whose rejections (malformed, too large, wrong type) use the API's error format.
 pub struct ApiJson<T>(pub T);
 
@@ -195,7 +273,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     /// Every string in the body is checked for control characters and bidirectional
     /// overrides before it becomes a typed input, so no text field can store them.
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Json(value) = Json::<serde_json::Value>::from_request(request, state).await?;
+        let Json(mut value) = Json::<serde_json::Value>::from_request(request, state).await?;
+        integral_numbers(&mut value);
         let mut errors = spil_domain::FieldErrors::new();
         forbidden_characters(&value, String::new(), &mut errors);
         if !errors.is_empty() {
@@ -209,6 +288,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             )
         })
     }
+}
+
+/// `2.0` is an integer in JSON Schema: give serde the integer, so an integral number written
+/// with a fraction is not refused where a whole number is expected.
+fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+/// A key as it may appear in an error path: forbidden characters shown as `?`.
+fn printable_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if spil_domain::field::is_forbidden_char(c) {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Record every string in `value` that holds a forbidden character, by its path.
@@ -229,8 +339,9 @@ fn forbidden_characters(
         }
         Value::Object(map) => {
             for (key, item) in map {
+                let key = printable_key(key);
                 let path = if path.is_empty() {
-                    key.clone()
+                    key
                 } else {
                     format!("{path}.{key}")
                 };

@@ -919,3 +919,40 @@ async fn a_contact_cannot_lie_before_its_trajectory_began() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn query_parameters_are_documented_in_the_query_and_bad_ones_get_the_error_body() {
+    let doc = spil_web::api::openapi_value();
+    let mine = &doc["paths"]["/api/v1/households"]["get"]["parameters"][0];
+    assert_eq!(
+        (
+            mine["name"].clone(),
+            mine["in"].clone(),
+            mine["required"].clone()
+        ),
+        (json!("mine"), json!("query"), json!(true))
+    );
+    let app = spawn_app().await;
+    let fatima = app.token("fatima").await;
+    let (status, body) = app
+        .get(
+            &fatima,
+            "/api/v1/audit/break-glass?offset=9223372036854775808",
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("invalid_query")),
+        "{body}"
+    );
+    // An integral number written with a fraction is a whole number, as JSON Schema says.
+    let anne = app.token("anne").await;
+    let (status, body) = app
+        .post(
+            &anne,
+            &format!("/api/v1/households/{}/contacts", app.example_household),
+            &json!({"kind": "telefonisch", "date": crate::helpers::today(), "minutes": 15.0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
