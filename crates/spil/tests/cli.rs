@@ -163,3 +163,117 @@ fn policy_check_accepts_the_default_policy_and_reports_errors_with_their_line() 
         "{stderr}"
     );
 }
+
+/// `kill -9` of the server during a write load loses no acknowledged registration, and the
+/// journal still verifies afterwards (the outside test's 0 of 6,664, kept as a test).
+#[tokio::test]
+async fn no_acknowledged_registration_is_lost_when_the_server_is_killed() {
+    let (_dir, url) = temp_database();
+    let demo = spil(&["demo", "--database", &url, "--households", "0"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_spil"))
+        .args([
+            "serve",
+            "--database",
+            &url,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("SPIL_LOG", "error")
+        .env("SPIL_LOOKUPS_PER_MINUTE", "1000000")
+        .spawn()
+        .unwrap_or_else(|e| panic!("serve: {e}"));
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..200 {
+        if client.get(format!("{base}/health")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(up, "the server came up");
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": "anne", "password": "demo"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = token["token"].as_str().unwrap_or_default().to_owned();
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let (client, base, token, acknowledged) = (
+            client.clone(),
+            base.clone(),
+            token.clone(),
+            acknowledged.clone(),
+        );
+        writers.push(tokio::spawn(async move {
+            for i in 0.. {
+                let body = serde_json::json!({"route": "self", "question": "Hulp bij de administratie", "urgency": "normal",
+                    "household": {"address": {"street": "Kerkstraat", "house_number": format!("{w}-{i}"), "postcode": "7121 CD", "city": "Aalten"},
+                    "members": [{"given_name": "Sanne", "family_name": format!("Kill{w}x{i}"), "birth_date": "1988-02-29", "relation": "parent"}]}});
+                let Ok(response) = client.post(format!("{base}/api/v1/registrations")).bearer_auth(&token).json(&body).send().await else {
+                    return;
+                };
+                if response.status() != reqwest::StatusCode::CREATED {
+                    return;
+                }
+                let Ok(created) = response.json::<serde_json::Value>().await else {
+                    return;
+                };
+                if let (Some(id), Ok(mut list)) = (created["household_id"].as_str(), acknowledged.lock()) {
+                    list.push(id.to_owned());
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // SIGKILL: no chance to flush anything.
+    server.kill().unwrap_or_else(|e| panic!("kill: {e}"));
+    let _ = server.wait();
+    for writer in writers {
+        let _ = writer.await;
+    }
+    let acknowledged = acknowledged.lock().map(|l| l.clone()).unwrap_or_default();
+    assert!(
+        acknowledged.len() > 10,
+        "the load ran: {}",
+        acknowledged.len()
+    );
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for id in &acknowledged {
+        let found: Option<(String,)> = sqlx::query_as("SELECT id FROM households WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            found.is_some(),
+            "acknowledged household {id} survived the kill"
+        );
+    }
+    drop(conn);
+    let verify = spil(&["journal", "verify", "--database", &url]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}
