@@ -113,8 +113,223 @@ pub fn openapi_value() -> serde_json::Value {
             }
         }
     }
+    input_rules(&mut doc);
     plain_strings(&mut doc);
     doc
+}
+
+/// The words of a closed set, for an `enum`.
+fn words(keys: &str) -> serde_json::Value {
+    keys.split_whitespace().collect::<Vec<_>>().into()
+}
+
+/// What the use cases require of their inputs, said in the schemas: required fields, the
+/// closed sets (taken from the domain's own lists), date formats and ranges.
+fn input_rules(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    use spil_domain::{contact, household, plan, registration, trajectory};
+    let date = json!({"type": "string", "format": "date"});
+    let rules: Vec<(&str, &[&str], Vec<(&str, serde_json::Value)>)> = vec![
+        (
+            "RegistrationInput",
+            &["route", "question"],
+            vec![
+                (
+                    "route",
+                    json!({"type": "string", "enum": words(registration::Route::KEYS)}),
+                ),
+                (
+                    "urgency",
+                    json!({"type": "string", "enum": words(registration::Urgency::KEYS)}),
+                ),
+            ],
+        ),
+        (
+            "MemberInput",
+            &["relation"],
+            vec![
+                (
+                    "relation",
+                    json!({"type": "string", "enum": words(household::Relation::KEYS)}),
+                ),
+                ("birth_date", date.clone()),
+            ],
+        ),
+        (
+            "ContactInput",
+            &["kind", "date", "minutes"],
+            vec![
+                (
+                    "kind",
+                    json!({"type": "string", "enum": words(contact::ContactKind::KEYS)}),
+                ),
+                ("date", date.clone()),
+                (
+                    "minutes",
+                    json!({"type": "integer", "minimum": 0, "maximum": 1440}),
+                ),
+            ],
+        ),
+        (
+            "EvaluationInput",
+            &["goal_id", "outcome", "next_step"],
+            vec![
+                (
+                    "outcome",
+                    json!({"type": "string", "enum": words(plan::Outcome::KEYS)}),
+                ),
+                (
+                    "next_step",
+                    json!({"type": "string", "enum": words(plan::NextStep::KEYS)}),
+                ),
+            ],
+        ),
+        (
+            "AgreementInput",
+            &["date", "how", "by_person_id", "revision"],
+            vec![
+                (
+                    "how",
+                    json!({"type": "string", "enum": words(plan::AgreementHow::KEYS)}),
+                ),
+                ("date", date.clone()),
+                ("revision", json!({"type": "integer", "minimum": 1})),
+            ],
+        ),
+        (
+            "StatusInput",
+            &["status"],
+            vec![(
+                "status",
+                json!({"type": "string", "enum": words(trajectory::TrajectoryStatus::KEYS)}),
+            )],
+        ),
+        (
+            "TeamInput",
+            &["regisseur", "revision"],
+            vec![("revision", json!({"type": "integer", "minimum": 1}))],
+        ),
+        (
+            "TeamMemberInput",
+            &["username", "role"],
+            vec![(
+                "role",
+                json!({"type": "string", "enum": words(trajectory::TeamRole::KEYS)}),
+            )],
+        ),
+        (
+            "WaakvlamInput",
+            &["interval_days", "until"],
+            vec![
+                (
+                    "interval_days",
+                    json!({"type": "integer", "minimum": 1, "maximum": 365}),
+                ),
+                ("until", date.clone()),
+            ],
+        ),
+        (
+            "IntakeInput",
+            &["safety_level"],
+            vec![(
+                "safety_level",
+                json!({"type": "string", "enum": ["geen_zorgen", "zorgen", "onveilig", "acuut_onveilig"]}),
+            )],
+        ),
+        (
+            "AssessmentInput",
+            &["person_id", "date", "scores"],
+            vec![("date", date.clone())],
+        ),
+        ("TriageDecisionInput", &["level", "route"], vec![]),
+        (
+            "BreakGlassInput",
+            &["reason"],
+            vec![(
+                "reason",
+                json!({"type": "string", "minLength": 10, "maxLength": 1000}),
+            )],
+        ),
+        (
+            "GoalInput",
+            &["text", "result", "evaluate_on"],
+            vec![("evaluate_on", date.clone())],
+        ),
+        ("ActionInput", &["text", "actor"], vec![]),
+        (
+            "ActorInput",
+            &["kind"],
+            vec![(
+                "kind",
+                json!({"type": "string", "enum": words(plan::ActorKind::KEYS)}),
+            )],
+        ),
+    ];
+    for (name, required, properties) in rules {
+        let Some(schema) = doc["components"]["schemas"].get_mut(name) else {
+            continue;
+        };
+        schema["required"] = json!(required);
+        for (property, rule) in properties {
+            if schema["properties"].get(property).is_some() {
+                let description = schema["properties"][property]["description"].clone();
+                schema["properties"][property] = rule;
+                if !description.is_null() {
+                    schema["properties"][property]["description"] = description;
+                }
+            }
+        }
+    }
+    // The intake is answered with its content flattened beside its revision and modules, so
+    // the input's "no other fields" cannot hold for the answer.
+    if let Some(schema) = doc["components"]["schemas"].get_mut("IntakeInput") {
+        if let Some(map) = schema.as_object_mut() {
+            map.remove("additionalProperties");
+        }
+    }
+    for (path, name, rule) in [
+        (
+            "/api/v1/reports/basishulp",
+            "group_by",
+            json!({"type": "string", "enum": ["team", "month", "municipality", "household", "professional"]}),
+        ),
+        (
+            "/api/v1/reports/basishulp",
+            "to",
+            json!({"type": "string", "format": "date"}),
+        ),
+        (
+            "/api/v1/reports/triage-deviations",
+            "to",
+            json!({"type": "string", "format": "date"}),
+        ),
+        (
+            "/api/v1/households",
+            "limit",
+            json!({"type": "integer", "minimum": 1, "maximum": 500}),
+        ),
+        (
+            "/api/v1/households",
+            "offset",
+            json!({"type": "integer", "minimum": 0}),
+        ),
+        (
+            "/api/v1/audit/break-glass",
+            "limit",
+            json!({"type": "integer", "minimum": 1, "maximum": 200}),
+        ),
+        (
+            "/api/v1/audit/break-glass",
+            "offset",
+            json!({"type": "integer", "minimum": 0}),
+        ),
+    ] {
+        if let Some(params) = doc["paths"][path]["get"]["parameters"].as_array_mut() {
+            for p in params.iter_mut().filter(|p| p["name"] == name) {
+                p["schema"] = rule.clone();
+            }
+        }
+    }
 }
 
 /// Text without the characters Spil refuses (see `spil_domain::field::is_forbidden_char`).
@@ -197,6 +412,10 @@ fn declare_error_statuses(doc: &mut utoipa::openapi::OpenApi) {
             }
             if about_one {
                 add("404", "No such record, or one of another municipality");
+                add(
+                    "409",
+                    "Conflicts with the current state (no open trajectory, a newer revision, …)",
+                );
             }
             if takes_input {
                 add("422", "Invalid input, with a code per field");
