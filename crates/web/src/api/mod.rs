@@ -123,13 +123,20 @@ fn words(keys: &str) -> serde_json::Value {
     keys.split_whitespace().collect::<Vec<_>>().into()
 }
 
+/// A schema's name, its required fields, and the rules for some of its properties.
+type InputRule = (
+    &'static str,
+    &'static [&'static str],
+    Vec<(&'static str, serde_json::Value)>,
+);
+
 /// What the use cases require of their inputs, said in the schemas: required fields, the
 /// closed sets (taken from the domain's own lists), date formats and ranges.
 fn input_rules(doc: &mut serde_json::Value) {
     use serde_json::json;
     use spil_domain::{contact, household, plan, registration, trajectory};
     let date = json!({"type": "string", "format": "date"});
-    let rules: Vec<(&str, &[&str], Vec<(&str, serde_json::Value)>)> = vec![
+    let rules: Vec<InputRule> = vec![
         (
             "RegistrationInput",
             &["route", "question"],
