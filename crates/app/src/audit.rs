@@ -122,14 +122,7 @@ impl App {
         let (from_date, to_date, from, to) = period(from, to)?;
         let limit = limit.unwrap_or(50);
         let offset = offset.unwrap_or(0);
-        let mut errors = FieldErrors::new();
-        if !(1..=MAX_PAGE).contains(&limit) {
-            errors.add("limit", FieldError::NotAllowed);
-        }
-        if offset < 0 {
-            errors.add("offset", FieldError::NotAllowed);
-        }
-        errors.into_result()?;
+        crate::page_bounds(limit, offset, MAX_PAGE)?;
         let mut conn = self.store().reader().await?;
         let (rows, total) =
             access_log::break_glass_grants(&mut conn, municipality, from, to, limit, offset)

@@ -280,14 +280,7 @@ impl App {
         if !actor.role.works_with_households() {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
-        let mut errors = FieldErrors::new();
-        if !(1..=MAX_PAGE).contains(&limit) {
-            errors.add("limit", FieldError::NotAllowed);
-        }
-        if offset < 0 {
-            errors.add("offset", FieldError::NotAllowed);
-        }
-        errors.into_result()?;
+        crate::page_bounds(limit, offset, MAX_PAGE)?;
         let mut conn = self.store().reader().await?;
         let coordinator = actor.role == spil_domain::org::Role::Coordinator;
         let rows = residents::mine(

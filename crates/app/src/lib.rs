@@ -163,6 +163,18 @@ pub(crate) fn period(
     (from, to)
 }
 
+/// A page of a list: `limit` from 1 to `max`, `offset` not negative.
+pub(crate) fn page_bounds(limit: i64, offset: i64, max: i64) -> AppResult<()> {
+    let mut errors = spil_domain::FieldErrors::new();
+    if !(1..=max).contains(&limit) {
+        errors.add("limit", spil_domain::FieldError::NotAllowed);
+    }
+    if offset < 0 {
+        errors.add("offset", spil_domain::FieldError::NotAllowed);
+    }
+    Ok(errors.into_result()?)
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }

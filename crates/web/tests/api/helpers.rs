@@ -93,22 +93,7 @@ pub async fn spawn_app_configured(
         .seed_demo(0, &|_| {})
         .await
         .unwrap_or_else(|e| panic!("seed: {e}"));
-    let settings = Settings {
-        database_url: url.clone(),
-        listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
-        secure_cookies: false,
-        idle_timeout: spil_web::IDLE_TIMEOUT,
-    };
-    let application = Application::with_app(app.clone(), &settings)
-        .await
-        .unwrap_or_else(|e| panic!("build: {e}"));
-    let base = format!(
-        "http://{}",
-        application
-            .local_addr()
-            .unwrap_or_else(|e| panic!("addr: {e}"))
-    );
-    tokio::spawn(application.run_until_stopped());
+    let base = serve(app.clone(), &url, spil_web::IDLE_TIMEOUT).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -290,13 +275,18 @@ pub async fn second_server_with(app: &TestApp, idle: Duration) -> String {
     )
     .await
     .unwrap_or_else(|e| panic!("connect: {e}"));
+    serve(other, &app.url, idle).await
+}
+
+/// Start a server for `app` on a free port; returns its base URL.
+async fn serve(app: App, url: &str, idle: Duration) -> String {
     let settings = Settings {
-        database_url: app.url.clone(),
+        database_url: url.to_owned(),
         listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
         secure_cookies: false,
         idle_timeout: idle,
     };
-    let application = Application::with_app(other, &settings)
+    let application = Application::with_app(app, &settings)
         .await
         .unwrap_or_else(|e| panic!("build: {e}"));
     let base = format!(

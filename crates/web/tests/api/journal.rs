@@ -165,17 +165,7 @@ fn unkeyed(prev: &str, e: &spil_store::journal::EntryRow, summary: &str) -> Stri
 #[tokio::test]
 async fn an_entry_rewritten_with_its_chain_and_head_recomputed_is_detected() {
     let app = spawn_app().await;
-    let rows = {
-        let mut conn = app
-            .app
-            .store()
-            .reader()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        spil_store::journal::for_household(&mut conn, &app.example_household)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
+    let rows = example_rows(&app).await;
     assert!(rows.len() >= 3);
     // Rewrite entry 2 and every link after it as someone with only database access would:
     // fresh digests, unkeyed hashes (the old scheme), the head moved along.
@@ -245,17 +235,7 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
     );
 
     // Drop the newest two entries of the example household and move its head back.
-    let rows = {
-        let mut conn = app
-            .app
-            .store()
-            .reader()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        spil_store::journal::for_household(&mut conn, &app.example_household)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
+    let rows = example_rows(&app).await;
     let n = rows.len();
     let keep = &rows[n - 3];
     let mut raw = raw_connection(&app.url).await;
@@ -348,17 +328,7 @@ async fn erasing_an_entrys_content_keeps_the_journal_verifiable_and_alterations_
         .checkpoint_journal()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let rows = {
-        let mut conn = app
-            .app
-            .store()
-            .reader()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        spil_store::journal::for_household(&mut conn, &app.example_household)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
+    let rows = example_rows(&app).await;
     let target = &rows[1];
     {
         let mut tx = app
@@ -400,4 +370,17 @@ async fn erasing_an_entrys_content_keeps_the_journal_verifiable_and_alterations_
         "{:?}",
         verified.first_break
     );
+}
+
+/// The example household's journal entries, as stored.
+async fn example_rows(app: &crate::helpers::TestApp) -> Vec<spil_store::journal::EntryRow> {
+    let mut conn = app
+        .app
+        .store()
+        .reader()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    spil_store::journal::for_household(&mut conn, &app.example_household)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
 }
