@@ -1,6 +1,7 @@
-//! The listening socket, with an idle timeout per connection: a connection that sends or
-//! receives nothing for the configured time is closed, so slow or silent clients cannot hold
-//! connections open (the outside test kept 1,100 slow connections open indefinitely).
+//! The listening socket, with two timeouts per connection: the first request's headers must
+//! be complete within the header timeout (so a client trickling a byte now and then cannot
+//! hold a connection), and a connection that sends or receives nothing for the idle timeout
+//! is closed (the outside test kept 1,100 slow connections open indefinitely).
 
 use std::future::Future;
 use std::io;
@@ -56,7 +57,14 @@ pub struct IdleIo {
     io: TcpStream,
     idle: Duration,
     deadline: Pin<Box<Sleep>>,
+    /// Until the first request's headers are in (`\r\n\r\n` seen): when they must be.
+    headers_by: Option<Pin<Box<Sleep>>>,
+    /// The last bytes read, to find the end of the headers across reads.
+    tail: [u8; 3],
 }
+
+/// The first request's headers must be complete within this (or the idle time if shorter).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl IdleIo {
     fn new(io: TcpStream, idle: Duration) -> Self {
@@ -64,6 +72,29 @@ impl IdleIo {
             io,
             idle,
             deadline: Box::pin(tokio::time::sleep(idle)),
+            headers_by: Some(Box::pin(tokio::time::sleep(HEADER_TIMEOUT.min(idle)))),
+            tail: [0; 3],
+        }
+    }
+
+    /// Look for the end of the first request's headers in what was just read.
+    fn saw(&mut self, bytes: &[u8]) {
+        if self.headers_by.is_none() {
+            return;
+        }
+        let mut window: Vec<u8> = self.tail.to_vec();
+        window.extend_from_slice(bytes);
+        if window.windows(4).any(|w| w == b"\r\n\r\n") {
+            self.headers_by = None;
+        }
+        let n = window.len();
+        self.tail.copy_from_slice(&window[n - 3..]);
+    }
+
+    fn headers_late(&mut self, cx: &mut Context<'_>) -> bool {
+        match self.headers_by.as_mut() {
+            Some(by) => by.as_mut().poll(cx).is_ready(),
+            None => false,
         }
     }
 
@@ -93,10 +124,17 @@ impl AsyncRead for IdleIo {
             Poll::Ready(result) => {
                 if buf.filled().len() > before {
                     this.moved();
+                    let fresh = buf.filled()[before..].to_vec();
+                    this.saw(&fresh);
+                    if this.headers_late(cx) {
+                        return Poll::Ready(Err(timed_out()));
+                    }
                 }
                 Poll::Ready(result)
             }
-            Poll::Pending if this.expired(cx) => Poll::Ready(Err(timed_out())),
+            Poll::Pending if this.expired(cx) || this.headers_late(cx) => {
+                Poll::Ready(Err(timed_out()))
+            }
             Poll::Pending => Poll::Pending,
         }
     }

@@ -876,6 +876,35 @@ async fn a_connection_that_stalls_is_closed_after_the_idle_timeout() {
         matches!(read, Ok(Ok(0)) | Ok(Err(_))),
         "the stalled connection was closed: {read:?}"
     );
+    // A client that trickles its headers a byte at a time (never idle) is cut off too.
+    let mut trickle = tokio::net::TcpStream::connect(&addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    let mut closed = false;
+    for byte in b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: "
+        .iter()
+        .cycle()
+        .take(400)
+    {
+        if trickle.write_all(&[*byte]).await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        if started.elapsed() > std::time::Duration::from_secs(4) {
+            break;
+        }
+    }
+    if !closed {
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(2), trickle.read(&mut buf)).await;
+        closed = matches!(read, Ok(Ok(0)) | Ok(Err(_)));
+    }
+    assert!(
+        closed,
+        "a trickling client is cut off by the header timeout"
+    );
     // A client that finishes its request is answered as usual.
     let r = app
         .client
