@@ -985,3 +985,106 @@ async fn query_parameters_are_documented_in_the_query_and_bad_ones_get_the_error
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
+
+/// Every route of the OpenAPI document, called as every kind of principal the demo has —
+/// nobody, the regisseur, a colleague of another team, the coordinator, the privacy officer
+/// and a professional of another municipality — answers without a server error, refuses
+/// the unauthenticated, keeps the privacy officer out of files and professionals out of the
+/// privacy officer's review.
+#[tokio::test]
+async fn every_documented_route_answers_every_kind_of_principal_as_the_rule_says() {
+    let app = spawn_app().await;
+    let doc = spil_web::api::openapi_value();
+    let anne = app.token("anne").await;
+    let (_, file) = app
+        .get(
+            &anne,
+            &format!("/api/v1/households/{}", app.example_household),
+        )
+        .await;
+    let registration = file["registrations"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut principals = vec![("nobody", String::new())];
+    for user in ["anne", "bram", "chris", "fatima", "gert"] {
+        principals.push((user, app.token(user).await));
+    }
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    let mut calls = 0;
+    for (template, item) in &paths {
+        let path = template.replace(
+            "{id}",
+            if template.starts_with("/api/v1/registrations/") {
+                &registration
+            } else {
+                &app.example_household
+            },
+        );
+        for method in ["get", "post", "put", "delete"] {
+            let Some(op) = item.get(method) else { continue };
+            if template == "/api/v1/auth/token" {
+                continue; // signing in and out is tested on its own
+            }
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            for (who, token) in &principals {
+                let request = app
+                    .client
+                    .request(
+                        method
+                            .to_uppercase()
+                            .parse()
+                            .unwrap_or(reqwest::Method::GET),
+                        format!("{}{path}", app.base),
+                    )
+                    .bearer_auth(token);
+                let request = if method == "get" {
+                    request
+                } else {
+                    request.json(&json!({}))
+                };
+                let status = request
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .status();
+                calls += 1;
+                assert!(
+                    !status.is_server_error(),
+                    "{method} {path} as {who}: {status}"
+                );
+                if secured && *who == "nobody" {
+                    assert_eq!(
+                        status,
+                        StatusCode::UNAUTHORIZED,
+                        "{method} {path} without a token"
+                    );
+                }
+                if *who == "fatima" && template.starts_with("/api/v1/households/") {
+                    assert!(
+                        matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                        "{method} {path} as the privacy officer: {status}"
+                    );
+                }
+                if *who == "gert" && template.starts_with("/api/v1/households/") {
+                    assert_eq!(
+                        status,
+                        StatusCode::NOT_FOUND,
+                        "{method} {path} as another municipality"
+                    );
+                }
+                if template.starts_with("/api/v1/audit/") && *who != "fatima" && *who != "nobody" {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path} as {who}");
+                }
+                if *who == "fatima" && template.starts_with("/api/v1/audit/") {
+                    assert_eq!(
+                        status,
+                        StatusCode::OK,
+                        "{method} {path} as the privacy officer"
+                    );
+                }
+            }
+        }
+    }
+    assert!(calls > 150, "{calls} calls");
+}

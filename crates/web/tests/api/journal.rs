@@ -8,11 +8,7 @@ use crate::helpers::{raw_connection, spawn_app};
 #[tokio::test]
 async fn the_journal_verifies_and_names_the_first_altered_entry() {
     let app = spawn_app().await;
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(verified.first_break.is_none(), "{:?}", verified.first_break);
     assert!(verified.report.map(|r| r.entries).unwrap_or_default() > 10);
 
@@ -32,11 +28,7 @@ async fn the_journal_verifies_and_names_the_first_altered_entry() {
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(verified.first_break, Some(ChainBreak::Altered { seq, .. }) if seq == second_seq),
         "{:?}",
@@ -62,11 +54,7 @@ async fn removing_an_entry_or_the_newest_entries_is_detected() {
     raw.execute(format!("DELETE FROM journal WHERE seq = {}", seq(1)).as_str())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(verified.first_break, Some(ChainBreak::Broken { seq: s, .. }) if s == seq(2)),
         "{:?}",
@@ -89,11 +77,7 @@ async fn removing_an_entry_or_the_newest_entries_is_detected() {
     raw.execute(format!("DELETE FROM journal WHERE seq = {last}").as_str())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(verified.first_break, Some(ChainBreak::Truncated { .. })),
         "{:?}",
@@ -129,11 +113,7 @@ async fn concurrent_changes_to_one_household_keep_its_chain_intact() {
             Some(StatusCode::CREATED)
         );
     }
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(verified.first_break.is_none(), "{:?}", verified.first_break);
     let (_, household) = app
         .get(
@@ -194,11 +174,7 @@ async fn an_entry_rewritten_with_its_chain_and_head_recomputed_is_detected() {
         .execute(&mut raw)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(verified.first_break, Some(ChainBreak::Altered { seq, .. }) if seq == rows[1].seq),
         "{:?}",
@@ -222,11 +198,7 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
         1,
         "one signed line outside the database"
     );
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         verified.is_intact(),
         "{:?} {:?}",
@@ -252,11 +224,7 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
         .execute(&mut raw)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(&verified.first_break, Some(ChainBreak::BehindCheckpoint { stream, found, .. })
             if *stream == app.example_household && *found == keep.stream_seq),
@@ -278,11 +246,7 @@ async fn dropping_the_newest_entries_or_a_whole_stream_is_caught_by_the_checkpoi
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(
             verified.first_break,
@@ -305,11 +269,7 @@ async fn a_database_older_than_the_latest_checkpoint_is_reported() {
     raw.execute("DELETE FROM journal_checkpoint_heads; DELETE FROM journal_checkpoints")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(
             verified.checkpoint_error,
@@ -346,11 +306,7 @@ async fn erasing_an_entrys_content_keeps_the_journal_verifiable_and_alterations_
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(verified.is_intact(), "{:?}", verified.first_break);
     assert_eq!(verified.report.map(|r| r.erased), Some(1));
     // The erased entry cannot be given other content, nor other digests.
@@ -360,11 +316,7 @@ async fn erasing_an_entrys_content_keeps_the_journal_verifiable_and_alterations_
         .execute(&mut raw)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let verified = app
-        .app
-        .verify_journal()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let verified = verify(&app).await;
     assert!(
         matches!(verified.first_break, Some(ChainBreak::Altered { seq, .. }) if seq == target.seq),
         "{:?}",
@@ -381,6 +333,14 @@ async fn example_rows(app: &crate::helpers::TestApp) -> Vec<spil_store::journal:
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     spil_store::journal::for_household(&mut conn, &app.example_household)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `verify_journal` of a test app, which must not fail to run.
+async fn verify(app: &crate::helpers::TestApp) -> spil_app::journal::Verified {
+    app.app
+        .verify_journal()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
 }
