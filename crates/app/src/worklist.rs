@@ -70,7 +70,9 @@ impl App {
         household_id: &str,
         input: &WaakvlamInput,
     ) -> AppResult<()> {
-        self.precheck(actor, household_id, Action::Write).await?;
+        // Steering the trajectory is for its regisseur and coordinator.
+        self.precheck(actor, household_id, Action::ChangeStatus)
+            .await?;
         let today = today();
         let mut errors = FieldErrors::new();
         if !(1..=365).contains(&input.interval_days) {
@@ -91,7 +93,6 @@ impl App {
             return Err(AppError::Internal("validated fields missing".into()));
         };
         let tx = self.store().begin().await?;
-        // Steering the trajectory is for its regisseur and coordinator.
         let (mut tx, _) = self
             .authorize_write(tx, actor, household_id, Action::ChangeStatus)
             .await?;

@@ -764,6 +764,17 @@ async fn access_is_decided_before_the_body_is_validated() {
         let (status, answer) = app.send(method, &bram, &path, &body).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {answer}");
     }
+    // The same action is decided before and inside the use case: a team member who may not
+    // steer the trajectory is refused keep-alive settings whatever the body holds.
+    let dewi = app.token("dewi").await;
+    let (status, answer) = app
+        .put(
+            &dewi,
+            &format!("/api/v1/households/{h}/waakvlam"),
+            &json!({"interval_days": 0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
 }
 
 #[tokio::test]
