@@ -164,19 +164,47 @@ pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-pub(crate) fn actor_of(user: &UserRow) -> AppResult<Actor> {
-    let role = Role::parse(&user.role).map_err(|_| {
+/// The principal behind an account: its kind, role, teams and the municipalities they serve.
+pub(crate) async fn actor_of(conn: &mut spil_store::Conn, user: &UserRow) -> AppResult<Actor> {
+    let corrupt = |what: &str, value: &str| {
         AppError::Store(StoreError::Corrupt(format!(
-            "user {} has unknown role {}",
-            user.id, user.role
+            "user {} has unknown {what} {value}",
+            user.id
         )))
-    })?;
+    };
+    let role = Role::parse(&user.role).map_err(|_| corrupt("role", &user.role))?;
+    let kind = spil_domain::org::PrincipalKind::parse(&user.principal_kind)
+        .map_err(|_| corrupt("kind", &user.principal_kind))?;
+    let mut teams: Vec<String> = Vec::new();
+    let mut municipalities: Vec<String> = Vec::new();
+    for (team, municipality) in spil_store::org::scope_of(conn, &user.id).await? {
+        if !teams.contains(&team) {
+            teams.push(team);
+        }
+        if !municipalities.contains(&municipality) {
+            municipalities.push(municipality);
+        }
+    }
+    // Those without a team belong to one municipality (privacy officer, policy staff).
+    if let Some(own) = &user.municipality_id {
+        if !municipalities.contains(own) {
+            municipalities.push(own.clone());
+        }
+    }
     Ok(Actor {
         user_id: user.id.clone(),
         username: user.username.clone(),
+        kind,
         role,
-        municipality_id: user.municipality_id.clone(),
+        municipality_id: user
+            .municipality_id
+            .clone()
+            .or_else(|| municipalities.first().cloned()),
         team_id: user.team_id.clone(),
+        teams,
+        municipalities,
+        organisation_id: user.organisation_id.clone(),
+        person_id: user.person_id.clone(),
     })
 }
 
@@ -223,7 +251,10 @@ impl App {
                 return Err(AppError::BadCredentials);
             }
         };
-        let actor = actor_of(&user)?;
+        let actor = {
+            let mut conn = self.store().reader().await?;
+            actor_of(&mut conn, &user).await?
+        };
         let token = random_token();
         let csrf_token = random_token();
         let now = now_micros();
@@ -286,6 +317,7 @@ impl App {
                     lock.as_secs()
                 )),
                 purpose: None,
+                persons: Vec::new(),
             })
             .await?;
         }
@@ -319,7 +351,7 @@ impl App {
         let found = sessions::find(&mut conn, &hash, kind.key(), now_micros()).await?;
         let found = found.ok_or(AppError::Unauthenticated)?;
         let session = Session {
-            actor: actor_of(&found.user)?,
+            actor: actor_of(&mut conn, &found.user).await?,
             display_name: found.user.display_name,
             csrf_token: found.csrf_token,
         };

@@ -1,7 +1,9 @@
 //! Contacts with a household and basishulp time ("13–14 hours of support per resident").
 
 use serde::{Deserialize, Serialize};
-use spil_domain::access::{Action, Actor, Basis, Decision, Denial};
+use spil_domain::access::{
+    decide, Action, Actor, Category, Denial, Purpose, RecordFacts, Subject,
+};
 use spil_domain::contact::{parse_minutes, ContactKind};
 use spil_domain::field::optional_text;
 use spil_domain::person::BirthDate;
@@ -158,30 +160,36 @@ impl App {
     /// A household's contacts, newest first; sensitive notes only for the regisseur and the author.
     pub async fn contacts(&self, actor: &Actor, household_id: &str) -> AppResult<Vec<ContactView>> {
         let mut conn = self.store().reader().await?;
-        let basis = match self
-            .decision(&mut conn, actor, household_id, Action::Read)
-            .await?
-        {
-            Decision::Allow(basis) => basis,
-            Decision::Deny(denial) => {
+        let facts = self.household_facts(&mut conn, actor, household_id).await?;
+        let pass = match crate::gate::judge(actor, &facts, Action::Read, Purpose::Care) {
+            Ok(pass) => pass,
+            Err(denial) => {
                 drop(conn);
                 return Err(self.refuse(actor, household_id, Action::Read, denial).await);
             }
         };
         let rows = contacts::for_household(&mut conn, household_id).await?;
         drop(conn);
-        self.log_access(crate::households::read_entry(
-            actor,
-            household_id,
-            "read_contacts",
-        ))
-        .await?;
+        self.admit(actor, household_id, &pass, "read_contacts").await?;
+        // A sensitive note has a rule of its own: its author and the regisseur.
+        let may_read = |author_id: &str| {
+            decide(
+                actor,
+                &Subject::Record(&RecordFacts {
+                    household: facts.clone(),
+                    category: Category::SensitiveNote,
+                    actor_is_author: author_id == actor.user_id,
+                }),
+                Action::Read,
+                Purpose::Care,
+            )
+            .is_allowed()
+        };
         Ok(rows
             .into_iter()
             .map(|r| {
                 let sensitive = r.sensitive == 1;
-                let may_read_note =
-                    !sensitive || basis == Basis::Regisseur || r.author_id == actor.user_id;
+                let may_read_note = !sensitive || may_read(&r.author_id);
                 ContactView {
                     id: r.id,
                     kind: r.kind,
@@ -205,9 +213,6 @@ impl App {
         to: &str,
         group_by: &str,
     ) -> AppResult<BasishulpReport> {
-        if actor.municipality_id.is_none() || actor.role == spil_domain::org::Role::Admin {
-            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
-        }
         let mut errors = FieldErrors::new();
         let (from_date, to_date) = crate::period(&mut errors, from, to);
         let grouping = match group_by {
@@ -239,18 +244,27 @@ impl App {
         let Some(municipality_id) = actor.municipality_id.as_deref() else {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         };
-        // Per household or per professional is about identifiable people: only a coordinator,
-        // for their own team.
-        let only_team = match grouping {
-            Grouping::Household | Grouping::Professional
-                if actor.role == spil_domain::org::Role::Coordinator =>
-            {
-                actor.team_id.as_deref()
-            }
-            Grouping::Household | Grouping::Professional => {
-                return Err(AppError::Forbidden(Denial::NotRegisseur))
-            }
-            _ => None,
+        // Per household or per professional is about identifiable people: the gate lets only
+        // a coordinator count so, and only for their own team.
+        let counted_by = match grouping {
+            Grouping::Team => spil_domain::access::Grouping::Team,
+            Grouping::Month => spil_domain::access::Grouping::Month,
+            Grouping::Municipality => spil_domain::access::Grouping::Municipality,
+            Grouping::Household => spil_domain::access::Grouping::Household,
+            Grouping::Professional => spil_domain::access::Grouping::Professional,
+        };
+        self.authorize(
+            actor,
+            &Subject::Aggregate(counted_by),
+            Action::Read,
+            Purpose::Policy,
+            "report_basishulp",
+        )
+        .await?;
+        let only_team = if counted_by.identifies_people() {
+            Some(actor.team_id.as_deref().ok_or(AppError::Forbidden(Denial::NotOnTeam))?)
+        } else {
+            None
         };
         let mut conn = self.store().reader().await?;
         let rows = contacts::minutes_by(

@@ -150,6 +150,7 @@ impl App {
                     role: role.key(),
                     team: has_team.then_some(*place),
                     municipality_id: (!has_team).then_some(*place),
+                    ..Default::default()
                 },
                 None,
             )
@@ -163,7 +164,7 @@ impl App {
         let user = org::user_by_username(&mut conn, username)
             .await?
             .ok_or(AppError::NotFound)?;
-        crate::auth::actor_of(&user)
+        crate::auth::actor_of(&mut conn, &user).await
     }
 
     async fn demo_actors(&self) -> AppResult<Vec<Actor>> {
@@ -465,6 +466,7 @@ impl App {
                     role: Role::Professional.key(),
                     team: Some(TEAMS[0].name),
                     municipality_id: None,
+                    ..Default::default()
                 },
                 None,
             )

@@ -1,13 +1,15 @@
 //! Reading a household's file, naming its team, moving its trajectory, break-the-glass.
 
-use spil_domain::access::{decide, Action, Actor, Basis, Decision, Denial, HouseholdFacts};
+use spil_domain::access::{Action, Actor, Basis, Purpose};
 use spil_domain::field::required_text;
 use spil_domain::org::parse_username;
 use spil_domain::person::BirthDate;
 use spil_domain::trajectory::{TeamRole, TrajectoryStatus};
 use spil_domain::{FieldError, FieldErrors};
-use spil_store::access_log::{self, Access};
-use spil_store::{journal as journal_store, org, residents, trajectories, Conn, Tx};
+use spil_store::access_log;
+use spil_store::{journal as journal_store, org, residents, trajectories};
+
+use crate::gate::{entry, facts_of, judge, Outcome};
 
 use crate::journal::{view as journal_view, Entries};
 use crate::views::*;
@@ -19,132 +21,7 @@ pub const MAX_PAGE: i64 = 500;
 /// How long a break-the-glass grant lasts.
 const BREAK_GLASS_MICROS: i64 = 4 * 3_600_000_000;
 
-fn key<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 impl App {
-    /// Write one access-log entry in its own transaction. Reads are logged *before* the data
-    /// is read, so no personal data leaves without its log entry; refusals are logged even
-    /// though the use case itself writes nothing.
-    pub(crate) async fn log_access(&self, access: Access) -> AppResult<()> {
-        self.access_log.write(access).await
-    }
-
-    /// The one gate: facts from the store, the decision from the domain.
-    pub(crate) async fn decision(
-        &self,
-        conn: &mut Conn,
-        actor: &Actor,
-        household_id: &str,
-        action: Action,
-    ) -> AppResult<Decision> {
-        let facts = residents::access_facts(conn, household_id, &actor.user_id, now_micros())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(decide(actor, &facts_of(&facts), action))
-    }
-
-    /// Log a refusal and turn it into the error the caller returns.
-    pub(crate) async fn refuse(
-        &self,
-        actor: &Actor,
-        household_id: &str,
-        action: Action,
-        denial: Denial,
-    ) -> AppError {
-        let logged = self
-            .log_access(access_entry(
-                actor,
-                Some(household_id),
-                &key(&action),
-                "denied",
-                &key(&denial),
-                None,
-            ))
-            .await;
-        match logged {
-            // A household of another municipality answers as an unknown one does: its
-            // existence is not for the caller to learn (the refusal is logged all the same).
-            Ok(()) if denial == Denial::OtherMunicipality => AppError::NotFound,
-            Ok(()) => AppError::Forbidden(denial),
-            Err(error) => error,
-        }
-    }
-
-    /// Decide access before the input is validated, so that a caller without access hears
-    /// the same answer whatever the body holds (the use case decides again in its
-    /// transaction).
-    pub(crate) async fn precheck(
-        &self,
-        actor: &Actor,
-        household_id: &str,
-        action: Action,
-    ) -> AppResult<()> {
-        let decision = {
-            let mut conn = self.store().reader().await?;
-            self.decision(&mut conn, actor, household_id, action)
-                .await?
-        };
-        match decision {
-            Decision::Allow(_) => Ok(()),
-            Decision::Deny(denial) => Err(self.refuse(actor, household_id, action, denial).await),
-        }
-    }
-
-    /// Authorise a change inside the use case's transaction. A refusal ends the transaction
-    /// first (SQLite has one writer) and is then logged on its own.
-    pub(crate) async fn authorize_write(
-        &self,
-        mut tx: Tx,
-        actor: &Actor,
-        household_id: &str,
-        action: Action,
-    ) -> AppResult<(Tx, Basis)> {
-        match self.decision(&mut tx, actor, household_id, action).await? {
-            Decision::Allow(basis) => Ok((tx, basis)),
-            Decision::Deny(denial) => {
-                drop(tx);
-                Err(self.refuse(actor, household_id, action, denial).await)
-            }
-        }
-    }
-
-    /// Authorise a read and log it before anything is read. Connections are taken one after
-    /// the other, never nested, so a full pool cannot deadlock.
-    pub(crate) async fn authorize_read(
-        &self,
-        actor: &Actor,
-        household_id: &str,
-        action: Action,
-        what: &str,
-    ) -> AppResult<Basis> {
-        let decision = {
-            let mut conn = self.store().reader().await?;
-            self.decision(&mut conn, actor, household_id, action)
-                .await?
-        };
-        let basis = match decision {
-            Decision::Allow(basis) => basis,
-            Decision::Deny(denial) => {
-                return Err(self.refuse(actor, household_id, action, denial).await)
-            }
-        };
-        self.log_access(access_entry(
-            actor,
-            Some(household_id),
-            what,
-            "allowed",
-            &key(&basis),
-            None,
-        ))
-        .await?;
-        Ok(basis)
-    }
-
     /// The household's file: members, registrations, trajectory and team.
     pub async fn household(&self, actor: &Actor, household_id: &str) -> AppResult<HouseholdView> {
         // Everything is read on one connection, decided on, and logged before it leaves:
@@ -153,9 +30,9 @@ impl App {
         let head = residents::file_head(&mut conn, household_id, &actor.user_id, now_micros())
             .await?
             .ok_or(AppError::NotFound)?;
-        let basis = match decide(actor, &facts_of(&head.facts), Action::Read) {
-            Decision::Allow(basis) => basis,
-            Decision::Deny(denial) => {
+        let pass = match judge(actor, &facts_of(&head.facts), Action::Read, Purpose::Care) {
+            Ok(pass) => pass,
+            Err(denial) => {
                 drop(conn);
                 return Err(self.refuse(actor, household_id, Action::Read, denial).await);
             }
@@ -168,15 +45,8 @@ impl App {
             None => Vec::new(),
         };
         drop(conn);
-        self.log_access(access_entry(
-            actor,
-            Some(household_id),
-            "read_household",
-            "allowed",
-            &key(&basis),
-            None,
-        ))
-        .await?;
+        self.admit(actor, household_id, &pass, "read_household")
+            .await?;
         let trajectory = match (head.trajectory_id, head.trajectory_status, head.opened_at) {
             (Some(id), Some(status), Some(opened_at)) => Some(TrajectoryView {
                 regisseur: head.regisseur_username,
@@ -252,7 +122,9 @@ impl App {
                 })
                 .collect(),
             trajectory,
-            access: key(&basis),
+            access: pass.basis.key().to_owned(),
+            permissions: pass.permissions.into(),
+            municipality_id: household.municipality_id,
         })
     }
 
@@ -277,10 +149,15 @@ impl App {
         limit: i64,
         offset: i64,
     ) -> AppResult<(Vec<HouseholdSummary>, i64)> {
-        if !actor.role.works_with_households() {
-            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
-        }
         crate::page_bounds(limit, offset, MAX_PAGE)?;
+        self.authorize(
+            actor,
+            &spil_domain::access::Subject::OwnLists,
+            Action::Read,
+            Purpose::Care,
+            "read_my_households",
+        )
+        .await?;
         let mut conn = self.store().reader().await?;
         let coordinator = actor.role == spil_domain::org::Role::Coordinator;
         let rows = residents::mine(
@@ -550,14 +427,17 @@ impl App {
         .await?;
         access_log::insert(
             &mut tx,
-            &[access_entry(
-                actor,
-                Some(household_id),
-                "break_glass",
-                "allowed",
-                "break_glass",
-                Some(&reason),
-            )],
+            &[{
+                let mut granted = entry(
+                    actor,
+                    Some(household_id),
+                    "break_glass",
+                    Outcome::Allowed(Basis::BreakGlass),
+                    Some(Purpose::Emergency),
+                );
+                granted.reason = Some(reason.clone());
+                granted
+            }],
         )
         .await?;
         let mut journal = Entries::household(&actor.user_id, household_id);
@@ -584,80 +464,6 @@ impl App {
         let mut conn = self.store().reader().await?;
         let rows = access_log::for_household(&mut conn, household_id, 1000).await?;
         Ok(rows.into_iter().map(crate::audit::access_view).collect())
-    }
-}
-
-fn facts_of(facts: &residents::AccessFacts) -> HouseholdFacts {
-    HouseholdFacts {
-        municipality_id: facts.municipality_id.clone(),
-        intake_team_id: facts.intake_team_id.clone(),
-        actor_is_regisseur: facts.is_regisseur == 1,
-        actor_on_team: facts.on_team == 1,
-        unassigned: facts.unassigned == 1,
-        actor_has_break_glass: facts.break_glass == 1,
-    }
-}
-
-/// The log entry of an allowed read by a member of the household's team (or queue).
-pub(crate) fn read_entry(actor: &Actor, household_id: &str, what: &str) -> Access {
-    access_entry(actor, Some(household_id), what, "allowed", "team", None)
-}
-
-/// The log entry of an identity look-up at the front door (before anything is read).
-pub(crate) fn lookup_entry(actor: &Actor, persons: usize) -> Access {
-    let mut entry = access_entry(
-        actor,
-        None,
-        "identity_lookup",
-        "allowed",
-        "front_door",
-        None,
-    );
-    entry.purpose = Some("duplicate_check".into());
-    entry.reason = Some(format!(
-        "{persons} persoon/personen nagekeken bij aanmelding"
-    ));
-    entry
-}
-
-/// The log entry of a confirmed second person with a BSN Spil knew already.
-pub(crate) fn confirmation_entry(actor: &Actor, household_id: &str, member: usize) -> Access {
-    access_entry(
-        actor,
-        Some(household_id),
-        "bsn_known_confirmed",
-        "allowed",
-        "front_door",
-        Some(&format!(
-            "lid {}: BSN al bekend, bevestigd als aparte registratie",
-            member + 1
-        )),
-    )
-}
-
-/// The log entry of a list of one's own households.
-pub(crate) fn list_entry(actor: &Actor, what: &str) -> Access {
-    access_entry(actor, None, what, "allowed", "own_households", None)
-}
-
-/// An access-log entry by `actor`.
-fn access_entry(
-    actor: &Actor,
-    household_id: Option<&str>,
-    action: &str,
-    outcome: &str,
-    basis: &str,
-    reason: Option<&str>,
-) -> Access {
-    Access {
-        at: now_micros(),
-        user_id: Some(actor.user_id.clone()),
-        household_id: household_id.map(str::to_owned),
-        action: action.to_owned(),
-        outcome: outcome.to_owned(),
-        basis: basis.to_owned(),
-        reason: reason.map(str::to_owned),
-        purpose: None,
     }
 }
 

@@ -216,15 +216,15 @@ impl App {
         actor: &Actor,
         household_id: &str,
         action: Action,
-    ) -> AppResult<(Vec<residents::MemberRow>, String, String)> {
+    ) -> AppResult<(Vec<residents::MemberRow>, String, String, crate::gate::Pass)> {
         let mut conn = self.store().reader().await?;
-        let decision = self
-            .decision(&mut conn, actor, household_id, action)
-            .await?;
-        if let spil_domain::access::Decision::Deny(denial) = decision {
-            drop(conn);
-            return Err(self.refuse(actor, household_id, action, denial).await);
-        }
+        let pass = match self.decide_on(&mut conn, actor, household_id, action).await? {
+            Ok(pass) => pass,
+            Err(denial) => {
+                drop(conn);
+                return Err(self.refuse(actor, household_id, action, denial).await);
+            }
+        };
         let members = residents::members(&mut conn, household_id).await?;
         let trajectory = trajectories::open(&mut conn, household_id)
             .await?
@@ -233,7 +233,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?
             .municipality_id;
-        Ok((members, trajectory.id, municipality))
+        Ok((members, trajectory.id, municipality, pass))
     }
 
     /// Save the broad intake of the open trajectory (replacing the previous version; the
@@ -244,7 +244,7 @@ impl App {
         household_id: &str,
         input: &IntakeInput,
     ) -> AppResult<()> {
-        let (members, trajectory_id, _) = self
+        let (members, trajectory_id, _, _) = self
             .household_persons(actor, household_id, Action::Write)
             .await?;
         let mut errors = FieldErrors::new();
@@ -362,15 +362,10 @@ impl App {
 
     /// The intake of the open trajectory, with the deepening modules that apply now.
     pub async fn intake(&self, actor: &Actor, household_id: &str) -> AppResult<Option<IntakeView>> {
-        let (members, trajectory_id, municipality) = self
+        let (members, trajectory_id, municipality, pass) = self
             .household_persons(actor, household_id, Action::Read)
             .await?;
-        self.log_access(crate::households::read_entry(
-            actor,
-            household_id,
-            "read_intake",
-        ))
-        .await?;
+        self.admit(actor, household_id, &pass, "read_intake").await?;
         let mut conn = self.store().reader().await?;
         let Some(row) = store::intake(&mut conn, &trajectory_id).await? else {
             return Ok(None);
@@ -406,7 +401,7 @@ impl App {
         household_id: &str,
         input: &AssessmentInput,
     ) -> AppResult<String> {
-        let (members, _, municipality) = self
+        let (members, _, municipality, _) = self
             .household_persons(actor, household_id, Action::Write)
             .await?;
         let policy = self.policy_for(&municipality);
@@ -500,14 +495,11 @@ impl App {
         actor: &Actor,
         household_id: &str,
     ) -> AppResult<Vec<AssessmentView>> {
-        self.household_persons(actor, household_id, Action::Read)
+        let (_, _, _, pass) = self
+            .household_persons(actor, household_id, Action::Read)
             .await?;
-        self.log_access(crate::households::read_entry(
-            actor,
-            household_id,
-            "read_assessments",
-        ))
-        .await?;
+        self.admit(actor, household_id, &pass, "read_assessments")
+            .await?;
         let mut conn = self.store().reader().await?;
         let rows = store::assessments(&mut conn, household_id).await?;
         Ok(rows
@@ -665,7 +657,7 @@ impl App {
         household_id: &str,
         input: &TriageDecisionInput,
     ) -> AppResult<TriageDecisionView> {
-        let (_, trajectory_id, municipality) = self
+        let (_, trajectory_id, municipality, _) = self
             .household_persons(actor, household_id, Action::Write)
             .await?;
         let policy = self.policy_for(&municipality);
@@ -959,9 +951,10 @@ impl App {
         actor: &Actor,
         household_id: &str,
     ) -> AppResult<Option<TriageStateView>> {
-        let (_, trajectory_id, _) = self
+        let (_, trajectory_id, _, pass) = self
             .household_persons(actor, household_id, Action::Read)
             .await?;
+        self.admit(actor, household_id, &pass, "read_triage").await?;
         let mut conn = self.store().reader().await?;
         let Some(row) = store::latest_triage(&mut conn, &trajectory_id).await? else {
             return Ok(None);

@@ -11,6 +11,7 @@ pub mod config;
 pub mod contacts;
 pub mod demo;
 pub mod error;
+pub mod gate;
 pub mod households;
 pub mod intake;
 pub mod jobs;

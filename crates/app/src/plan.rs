@@ -425,13 +425,14 @@ impl App {
         let (mut tx, _) = self
             .authorize_write(tx, actor, household_id, Action::Write)
             .await?;
+        let trajectory = open_trajectory(&mut tx, household_id).await?;
         let members: Vec<String> = residents::members(&mut tx, household_id)
             .await?
             .into_iter()
             .filter(|m| is_current_member(m, today))
             .map(|m| m.person_id)
             .collect();
-        let current = store::current(&mut tx, household_id).await?;
+        let current = store::current(&mut tx, &trajectory).await?;
         let old = current
             .as_ref()
             .map(|c| content_of(&c.content))
@@ -453,7 +454,7 @@ impl App {
         let states = store::goal_states(&mut tx, &ids).await?;
         let foreign: HashSet<String> = states
             .iter()
-            .filter(|s| s.household_id != household_id)
+            .filter(|s| s.trajectory_id != trajectory)
             .map(|s| s.id.clone())
             .collect();
         plan::check(
@@ -506,6 +507,7 @@ impl App {
         let json =
             serde_json::to_string(&content).map_err(|e| AppError::Internal(e.to_string()))?;
         let saved = SavedVersion {
+            trajectory_id: &trajectory,
             household_id,
             version,
             revision,
@@ -553,11 +555,15 @@ impl App {
             };
             store::upsert_goal(
                 &mut tx,
-                &goal.id,
-                household_id,
-                &goal.text,
-                &status,
-                next.as_deref(),
+                &store::GoalState {
+                    id: &goal.id,
+                    trajectory_id: &trajectory,
+                    household_id,
+                    person_id: goal.person_id.as_deref(),
+                    text: &goal.text,
+                    status: &status,
+                    next_evaluation_on: next.as_deref(),
+                },
             )
             .await?;
         }
@@ -613,12 +619,15 @@ impl App {
         self.authorize_read(actor, household_id, Action::Read, "read_plan")
             .await?;
         let mut conn = self.store().reader().await?;
-        let Some(row) = store::current(&mut conn, household_id).await? else {
+        let Some(trajectory) = latest_trajectory(&mut conn, household_id).await? else {
+            return Ok(None);
+        };
+        let Some(row) = store::current(&mut conn, &trajectory).await? else {
             return Ok(None);
         };
         let members = residents::members(&mut conn, household_id).await?;
-        let states = store::goals_of(&mut conn, household_id).await?;
-        let mut agreements = store::agreements(&mut conn, household_id).await?;
+        let states = store::goals_of(&mut conn, &trajectory).await?;
+        let mut agreements = store::agreements(&mut conn, &trajectory).await?;
         drop(conn);
 
         let content = content_of(&row.content)?;
@@ -705,8 +714,11 @@ impl App {
         self.authorize_read(actor, household_id, Action::Read, "read_plan_changes")
             .await?;
         let mut conn = self.store().reader().await?;
-        let base = store::revision(&mut conn, household_id, revision).await?;
-        let current = store::current(&mut conn, household_id).await?;
+        let Some(trajectory) = latest_trajectory(&mut conn, household_id).await? else {
+            return Ok(Vec::new());
+        };
+        let base = store::revision(&mut conn, &trajectory, revision).await?;
+        let current = store::current(&mut conn, &trajectory).await?;
         drop(conn);
         let (Some(base), Some(current)) = (base, current) else {
             return Ok(Vec::new());
@@ -731,8 +743,11 @@ impl App {
         self.authorize_read(actor, household_id, Action::Read, "read_plan_versions")
             .await?;
         let mut conn = self.store().reader().await?;
-        let rows = store::versions(&mut conn, household_id).await?;
-        let agreements = store::agreements(&mut conn, household_id).await?;
+        let Some(trajectory) = latest_trajectory(&mut conn, household_id).await? else {
+            return Ok(Vec::new());
+        };
+        let rows = store::versions(&mut conn, &trajectory).await?;
+        let agreements = store::agreements(&mut conn, &trajectory).await?;
         drop(conn);
         let mut agreements: HashMap<i64, AgreementView> = agreements
             .into_iter()
@@ -790,6 +805,7 @@ impl App {
         let (mut tx, _) = self
             .authorize_write(tx, actor, household_id, Action::Write)
             .await?;
+        let trajectory = open_trajectory(&mut tx, household_id).await?;
         let members = residents::members(&mut tx, household_id).await?;
         let Some(member) = members
             .iter()
@@ -800,7 +816,7 @@ impl App {
                 FieldError::NotAMember,
             ));
         };
-        let current = store::current(&mut tx, household_id).await?;
+        let current = store::current(&mut tx, &trajectory).await?;
         let Some(current) = current.filter(|c| {
             content_of(&c.content)
                 .map(|content| !content.is_empty())
@@ -828,7 +844,7 @@ impl App {
         let agreed = store::agree(
             &mut tx,
             &store::NewAgreement {
-                household_id,
+                trajectory_id: &trajectory,
                 version: current.version,
                 revision,
                 agreed_on: &date.to_string(),
@@ -908,12 +924,13 @@ impl App {
         let (mut tx, _) = self
             .authorize_write(tx, actor, household_id, Action::Write)
             .await?;
+        let trajectory = open_trajectory(&mut tx, household_id).await?;
         let goal_id = input.goal_id.trim();
         let state = store::goal_states(&mut tx, &[goal_id])
             .await?
             .into_iter()
-            .find(|s| s.household_id == household_id && s.removed == 0);
-        let (Some(state), Some(current)) = (state, store::current(&mut tx, household_id).await?)
+            .find(|s| s.trajectory_id == trajectory && s.removed == 0);
+        let (Some(state), Some(current)) = (state, store::current(&mut tx, &trajectory).await?)
         else {
             return Err(AppError::invalid_field("goal_id", FieldError::UnknownGoal));
         };
@@ -949,6 +966,7 @@ impl App {
             &mut tx,
             &store::NewEvaluation {
                 id: &id,
+                trajectory_id: &trajectory,
                 household_id,
                 goal_id,
                 evaluated_on: &on.to_string(),
@@ -996,7 +1014,10 @@ impl App {
         self.authorize_read(actor, household_id, Action::Read, "read_evaluations")
             .await?;
         let mut conn = self.store().reader().await?;
-        let rows = store::evaluations(&mut conn, household_id).await?;
+        let Some(trajectory) = latest_trajectory(&mut conn, household_id).await? else {
+            return Ok(Vec::new());
+        };
+        let rows = store::evaluations(&mut conn, &trajectory).await?;
         drop(conn);
         Ok(rows
             .into_iter()
@@ -1013,4 +1034,22 @@ impl App {
             })
             .collect())
     }
+}
+
+/// The open trajectory a change of the plan belongs to.
+async fn open_trajectory(conn: &mut spil_store::Conn, household_id: &str) -> AppResult<String> {
+    spil_store::trajectories::open(conn, household_id)
+        .await?
+        .map(|t| t.id)
+        .ok_or_else(crate::households::no_open_trajectory)
+}
+
+/// The trajectory whose plan a read shows: the open one, or else the latest closed one.
+async fn latest_trajectory(
+    conn: &mut spil_store::Conn,
+    household_id: &str,
+) -> AppResult<Option<String>> {
+    Ok(spil_store::trajectories::current(conn, household_id)
+        .await?
+        .map(|t| t.id))
 }

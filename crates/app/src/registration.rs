@@ -301,22 +301,12 @@ impl App {
                 .await?
                 .ok_or(AppError::NotFound)?
         };
-        let mut conn = self.store().reader().await?;
-        if let spil_domain::access::Decision::Deny(denial) = self
-            .decision(&mut conn, actor, &facts.household_id, Action::Read)
-            .await?
-        {
-            drop(conn);
-            return Err(self
-                .refuse(actor, &facts.household_id, Action::Read, denial)
-                .await);
-        }
-        drop(conn);
-        self.log_access(crate::households::read_entry(
+        self.authorize_read(
             actor,
             &facts.household_id,
+            Action::Read,
             "read_referrer_feedback",
-        ))
+        )
         .await?;
         let external = Route::parse(&facts.route).is_ok_and(Route::has_external_referrer);
         if facts.feedback_consent != 1 || !external {
@@ -423,7 +413,7 @@ impl App {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         };
         self.count_lookup(actor).await?;
-        self.log_access(crate::households::lookup_entry(actor, new.len()))
+        self.log_access(crate::gate::lookup_entry(actor, new.len()))
             .await?;
         let mut conn = self.store().reader().await?;
         let mut found = Vec::new();
@@ -579,7 +569,7 @@ impl App {
                 for i in &confirmed {
                     access_log::insert(
                         &mut tx,
-                        &[crate::households::confirmation_entry(actor, &id, *i)],
+                        &[crate::gate::confirmation_entry(actor, &id, *i)],
                     )
                     .await?;
                 }

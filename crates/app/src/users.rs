@@ -1,6 +1,6 @@
 //! Accounts of professionals.
 
-use spil_domain::org::{parse_username, Role};
+use spil_domain::org::{parse_username, PrincipalKind, ProfessionalRegister, Role};
 use spil_domain::{field, FieldErrors};
 use spil_store::{org, StoreError};
 
@@ -17,6 +17,34 @@ pub struct NewUserInput<'a> {
     pub team: Option<&'a str>,
     /// Municipality id, for roles without a team (policy, privacy officer).
     pub municipality_id: Option<&'a str>,
+    /// `professional` (the default), `partner`, `resident` or `service`.
+    pub kind: Option<&'a str>,
+    /// The employer (professional) or the partner organisation (partner, service).
+    pub organisation_id: Option<&'a str>,
+    /// The person a resident account belongs to.
+    pub person_id: Option<&'a str>,
+    /// SKJ or BIG registration: register, number, end date.
+    pub registration: Option<(&'a str, &'a str, Option<&'a str>)>,
+    /// Further teams (names) a professional works in.
+    pub also_teams: &'a [&'a str],
+}
+
+impl Default for NewUserInput<'_> {
+    fn default() -> Self {
+        NewUserInput {
+            username: "",
+            display_name: "",
+            password: "",
+            role: "professional",
+            team: None,
+            municipality_id: None,
+            kind: None,
+            organisation_id: None,
+            person_id: None,
+            registration: None,
+            also_teams: &[],
+        }
+    }
 }
 
 impl App {
@@ -29,11 +57,43 @@ impl App {
             field::required_text(input.display_name, 100),
         );
         let role = errors.check("role", Role::parse(input.role));
+        let kind = errors.check(
+            "kind",
+            PrincipalKind::parse(input.kind.unwrap_or("professional")),
+        );
+        let registration = match input.registration {
+            Some((register, number, valid_to)) => {
+                let register = errors.check("registration.register", ProfessionalRegister::parse(register));
+                let number = errors.check("registration.number", field::required_text(number, 20));
+                let valid_to = match valid_to {
+                    Some(d) => errors.check("registration.valid_to", field::date(d)).map(Some),
+                    None => Some(None),
+                };
+                match (register, number, valid_to) {
+                    (Some(r), Some(n), Some(v)) => Some((r, n, v.map(|d| d.to_string()))),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        match kind {
+            Some(PrincipalKind::Partner | PrincipalKind::Service) if input.organisation_id.is_none() => {
+                errors.add("organisation_id", spil_domain::FieldError::Required)
+            }
+            Some(PrincipalKind::Resident) if input.person_id.is_none() => {
+                errors.add("person_id", spil_domain::FieldError::Required)
+            }
+            Some(k) if k != PrincipalKind::Professional && input.team.is_some() => {
+                errors.add("team", spil_domain::FieldError::NotAllowed)
+            }
+            _ => {}
+        }
         if input.password.chars().count() < 4 {
             errors.add("password", spil_domain::FieldError::Required);
         }
         errors.into_result()?;
-        let (Some(username), Some(display_name), Some(role)) = (username, display_name, role)
+        let (Some(username), Some(display_name), Some(role), Some(kind)) =
+            (username, display_name, role, kind)
         else {
             return Err(AppError::Internal("validated fields missing".into()));
         };
@@ -53,7 +113,7 @@ impl App {
                     })?;
                 (Some(team.id), Some(team.municipality_id))
             }
-            None if role.works_with_households() => {
+            None if role.works_with_households() && kind == PrincipalKind::Professional => {
                 return Err(AppError::invalid_field(
                     "team",
                     spil_domain::FieldError::Required,
@@ -74,6 +134,12 @@ impl App {
                 municipality_id: municipality_id.as_deref(),
                 team_id: team_id.as_deref(),
                 created_at: now_micros(),
+                kind: kind.key(),
+                organisation_id: input.organisation_id,
+                person_id: input.person_id,
+                registration_register: registration.as_ref().map(|r| r.0.key()),
+                registration_number: registration.as_ref().map(|r| r.1.as_str()),
+                registration_valid_to: registration.as_ref().and_then(|r| r.2.as_deref()),
             },
         )
         .await;
@@ -86,11 +152,22 @@ impl App {
             }
             other => other?,
         }
+        for name in input.also_teams {
+            let team = org::team_by_name(&mut tx, name).await?.ok_or_else(|| {
+                AppError::invalid_field(
+                    "also_teams",
+                    spil_domain::FieldError::Unknown {
+                        allowed: "a team name",
+                    },
+                )
+            })?;
+            org::join_team(&mut tx, &id, &team.id).await?;
+        }
         let mut journal = Entries::system(by);
         journal.add(
             "user.created",
             format!("Account {username} ({}) aangemaakt", role.label()),
-            serde_json::json!({ "user_id": id, "username": username, "role": role.key(), "team_id": team_id }),
+            serde_json::json!({ "user_id": id, "username": username, "role": role.key(), "kind": kind.key(), "team_id": team_id }),
         );
         journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;

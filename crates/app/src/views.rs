@@ -237,6 +237,39 @@ pub struct HouseholdView {
     /// On what basis the caller sees this household (regisseur, team_member, coordinator,
     /// intake_queue, break_glass).
     pub access: String,
+    /// What the caller may do with this household, as the gate decided.
+    pub permissions: PermissionsView,
+    /// The controller: the municipality of the address (its id; `municipality` is its name).
+    pub municipality_id: String,
+}
+
+/// What the caller may do with a household, each decided by the access rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PermissionsView {
+    pub read: bool,
+    /// Add to the file: registrations, contacts, intake, plan, members, a move.
+    pub write: bool,
+    /// Name the regisseur and the household team.
+    pub manage_team: bool,
+    /// Move the trajectory on, close it.
+    pub change_status: bool,
+    /// Ask for emergency access (only where there is no other access).
+    pub break_glass: bool,
+    /// See who looked at the file.
+    pub read_access_log: bool,
+}
+
+impl From<spil_domain::access::Permissions> for PermissionsView {
+    fn from(p: spil_domain::access::Permissions) -> Self {
+        PermissionsView {
+            read: p.read,
+            write: p.write,
+            manage_team: p.manage_team,
+            change_status: p.change_status,
+            break_glass: p.break_glass,
+            read_access_log: p.read_access_log,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

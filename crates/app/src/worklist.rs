@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use spil_domain::access::{Action, Actor, Denial};
+use spil_domain::access::{Action, Actor};
 use spil_domain::plan::AgreementState;
 use spil_domain::waakvlam::{due_this_week, next_due};
 use spil_domain::{FieldError, FieldErrors};
@@ -123,17 +123,20 @@ impl App {
 
     /// The caller's worklist.
     pub async fn worklist(&self, actor: &Actor) -> AppResult<Worklist> {
-        if !actor.role.works_with_households() {
-            return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
-        }
+        self.authorize(
+            actor,
+            &spil_domain::access::Subject::OwnLists,
+            spil_domain::access::Action::Read,
+            spil_domain::access::Purpose::Care,
+            "read_worklist",
+        )
+        .await?;
         let today = today();
         let week_end = spil_domain::plan::end_of_week(today);
         let rows = {
             let mut conn = self.store().reader().await?;
             worklist::for_user(&mut conn, &actor.user_id, &week_end.to_string()).await?
         };
-        self.log_access(crate::households::list_entry(actor, "read_worklist"))
-            .await?;
         let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         let today_text = today.to_string();
         let mut list = Worklist {

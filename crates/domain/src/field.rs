@@ -45,6 +45,22 @@ pub enum FieldError {
     BsnKnown,
     #[error("date lies before the trajectory began")]
     BeforeTrajectory,
+    #[error("the postcode lies outside the region")]
+    OutsideRegion,
+    #[error("a person cannot be related to themselves")]
+    SelfRelation,
+    #[error("overlaps gezag this adult already holds over this child")]
+    OverlappingGezag,
+    #[error("gezag belongs only to a parent, step-parent, foster parent or guardian of a minor")]
+    GezagNotForRelation,
+    #[error("the children need a household to live in")]
+    ChildrenNeedHome,
+    #[error("not an identifier of this kind")]
+    IdentifierInvalid,
+    #[error("exactly one of the two is needed")]
+    OneOfTwo,
+    #[error("the team does not serve this municipality")]
+    NotServed,
 }
 
 impl FieldError {
@@ -71,6 +87,14 @@ impl FieldError {
             FieldError::BeforeStart => "before_start",
             FieldError::BsnKnown => "bsn_known",
             FieldError::BeforeTrajectory => "before_trajectory",
+            FieldError::OutsideRegion => "outside_region",
+            FieldError::SelfRelation => "self_relation",
+            FieldError::OverlappingGezag => "overlapping_gezag",
+            FieldError::GezagNotForRelation => "gezag_not_for_relation",
+            FieldError::ChildrenNeedHome => "children_need_home",
+            FieldError::IdentifierInvalid => "identifier_invalid",
+            FieldError::OneOfTwo => "one_of_two",
+            FieldError::NotServed => "not_served",
         }
     }
 
@@ -99,6 +123,22 @@ impl FieldError {
             FieldError::BeforePlanStart => "Deze datum ligt vóór de start van het plan.".into(),
             FieldError::BeforeStart => "Deze datum ligt vóór de begindatum.".into(),
             FieldError::BeforeTrajectory => "Deze datum ligt vóór de aanmelding van dit traject.".into(),
+            FieldError::OutsideRegion => {
+                "Deze postcode hoort niet bij een gemeente van deze regio. Controleer de postcode, of meld het huishouden aan bij de gemeente waar het woont.".into()
+            }
+            FieldError::SelfRelation => "Iemand kan geen relatie met zichzelf hebben.".into(),
+            FieldError::OverlappingGezag => {
+                "Deze volwassene heeft in deze periode al gezag over dit kind.".into()
+            }
+            FieldError::GezagNotForRelation => {
+                "Gezag hoort alleen bij een ouder, stiefouder, pleegouder of voogd van een minderjarig kind.".into()
+            }
+            FieldError::ChildrenNeedHome => {
+                "Dit is de laatste volwassene in het huishouden. Geef aan waar de kinderen nu wonen.".into()
+            }
+            FieldError::IdentifierInvalid => "Dit nummer heeft niet de goede vorm.".into(),
+            FieldError::OneOfTwo => "Kies een persoon of een organisatie, niet allebei.".into(),
+            FieldError::NotServed => "Uw team werkt niet voor deze gemeente.".into(),
             FieldError::BsnKnown => {
                 "Dit BSN is al bekend in Spil. Koppel de bekende persoon, of bevestig dat het om een aparte registratie gaat.".into()
             }

@@ -15,6 +15,7 @@ pub mod person;
 pub mod plan;
 pub mod policy;
 pub mod registration;
+pub mod relation;
 pub mod rules;
 pub mod trajectory;
 pub mod triage;

@@ -134,9 +134,76 @@ pub fn parse_phone(raw: Option<&str>) -> Result<Option<String>, FieldError> {
     }
 }
 
+crate::closed_set! {
+    /// Gender as the iStandaarden record it (LDT_Geslacht): 0 unknown, 1 male, 2 female.
+    Gender {
+        Unknown => "0", "Onbekend";
+        Male => "1", "Man";
+        Female => "2", "Vrouw";
+    }
+}
+
+crate::closed_set! {
+    /// A pace of communication that needs the professional's attention.
+    Pace {
+        Lvb => "lvb", "Licht verstandelijke beperking (LVB): korte zinnen, één ding tegelijk";
+        Nah => "nah", "Niet-aangeboren hersenletsel (NAH): rustig tempo, alles op papier";
+    }
+}
+
+/// A voorvoegsel (`van`, `de`, `van der`): lowercase words, at most 10 characters.
+pub fn parse_name_prefix(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(text) = crate::field::optional_text(raw, 10)? else {
+        return Ok(None);
+    };
+    if text.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '\'') {
+        Ok(Some(text))
+    } else {
+        Err(FieldError::NotAllowed)
+    }
+}
+
+/// Initials as letters with dots (`B.J.`); letters alone are given their dots.
+pub fn parse_initials(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(text) = crate::field::optional_text(raw, 20)? else {
+        return Ok(None);
+    };
+    let letters: Vec<char> = text.chars().filter(|c| *c != '.' && *c != ' ').collect();
+    if letters.is_empty() || !letters.iter().all(|c| c.is_alphabetic()) {
+        return Err(FieldError::NotAllowed);
+    }
+    Ok(Some(
+        letters
+            .iter()
+            .map(|c| format!("{}.", c.to_uppercase()))
+            .collect(),
+    ))
+}
+
+/// How to talk with someone: language, an interpreter, a pace, and a note in the team's words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunicationNeeds {
+    /// A language code or name (`nl`, `ar`, `Tigrinya`), where it is not Dutch.
+    pub language: Option<String>,
+    pub interpreter: bool,
+    pub pace: Option<Pace>,
+    pub note: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_and_prefixes_are_normalised() {
+        assert_eq!(parse_initials(Some("bj")), Ok(Some("B.J.".into())));
+        assert_eq!(parse_initials(Some("I. M.")), Ok(Some("I.M.".into())));
+        assert_eq!(parse_initials(Some("B1")), Err(FieldError::NotAllowed));
+        assert_eq!(parse_name_prefix(Some(" van der ")), Ok(Some("van der".into())));
+        assert_eq!(parse_name_prefix(Some("van3")), Err(FieldError::NotAllowed));
+        assert_eq!(Gender::parse("2"), Ok(Gender::Female));
+        assert!(Gender::parse("x").is_err());
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()

@@ -39,6 +39,26 @@ impl TrajectoryStatus {
 }
 
 closed_set! {
+    /// Why a trajectory was closed. The referrer's feedback ("closed with or without
+    /// follow-up") follows from it.
+    CloseReason {
+        GoalsReached => "goals_reached", "Doelen bereikt";
+        ReferredOn => "referred_on", "Doorverwezen, met vervolg";
+        MovedAway => "moved_away", "Verhuisd uit de regio";
+        ResidentEnded => "resident_ended", "Inwoner heeft het beëindigd";
+        NoContact => "no_contact", "Geen contact mogelijk";
+        Deceased => "deceased", "Overleden";
+    }
+}
+
+impl CloseReason {
+    /// Whether support goes on elsewhere after closing.
+    pub fn with_follow_up(self) -> bool {
+        self == CloseReason::ReferredOn
+    }
+}
+
+closed_set! {
     /// The role a professional has in a household's team.
     TeamRole {
         Regisseur => "regisseur", "Regisseur (vast aanspreekpunt)";

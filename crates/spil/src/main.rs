@@ -223,6 +223,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 role: &role,
                 team: team.as_deref(),
                 municipality_id: municipality.as_deref(),
+                ..Default::default()
             };
             match app.add_user(&input, None).await {
                 Ok(id) => {

@@ -17,19 +17,24 @@ pub struct Access {
     pub reason: Option<String>,
     /// Why the data was looked at (a processing purpose), where the use case names one.
     pub purpose: Option<String>,
+    /// The persons the access was about. Empty for an entry about a household: then every
+    /// person who is or was a member of it.
+    pub persons: Vec<String>,
 }
 
-/// Insert entries with one statement (the group commit of the access-log writer).
+/// Insert entries with one statement (the group commit of the access-log writer), and the
+/// persons each is about.
 pub async fn insert(conn: &mut Conn, entries: &[Access]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason, purpose) VALUES {}",
-        crate::placeholders(entries.len(), 8)
+        "INSERT INTO access_log (at, user_id, household_id, action, outcome, basis, reason, purpose, persons) VALUES {}",
+        crate::placeholders(entries.len(), 9)
     );
     let mut query = sqlx::query(&sql);
     for a in entries {
+        let persons = (!a.persons.is_empty()).then(|| a.persons.join(" "));
         query = query
             .bind(a.at)
             .bind(a.user_id.as_deref())
@@ -38,10 +43,75 @@ pub async fn insert(conn: &mut Conn, entries: &[Access]) -> Result<()> {
             .bind(a.outcome.as_str())
             .bind(a.basis.as_str())
             .bind(a.reason.as_deref())
-            .bind(a.purpose.as_deref());
+            .bind(a.purpose.as_deref())
+            .bind(persons);
     }
-    query.execute(conn).await?;
+    query.execute(&mut *conn).await?;
+    for a in entries {
+        insert_subjects(conn, a).await?;
+    }
     Ok(())
+}
+
+/// One row per person the entry is about.
+async fn insert_subjects(conn: &mut Conn, a: &Access) -> Result<()> {
+    const COLUMNS: &str = "person_id, at, user_id, household_id, action, outcome, basis, purpose";
+    if !a.persons.is_empty() {
+        for person in &a.persons {
+            sqlx::query(&format!(
+                "INSERT INTO access_log_persons ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            ))
+            .bind(person)
+            .bind(a.at)
+            .bind(a.user_id.as_deref())
+            .bind(a.household_id.as_deref())
+            .bind(a.action.as_str())
+            .bind(a.outcome.as_str())
+            .bind(a.basis.as_str())
+            .bind(a.purpose.as_deref())
+            .execute(&mut *conn)
+            .await?;
+        }
+    } else if let Some(household) = a.household_id.as_deref() {
+        sqlx::query(&format!(
+            "INSERT INTO access_log_persons ({COLUMNS}) \
+             SELECT DISTINCT m.person_id, $1, $2, $3, $4, $5, $6, $7 FROM household_members m WHERE m.household_id = $3"
+        ))
+        .bind(a.at)
+        .bind(a.user_id.as_deref())
+        .bind(household)
+        .bind(a.action.as_str())
+        .bind(a.outcome.as_str())
+        .bind(a.basis.as_str())
+        .bind(a.purpose.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonAccessRow {
+    pub at: i64,
+    pub username: Option<String>,
+    pub household_id: Option<String>,
+    pub action: String,
+    pub outcome: String,
+    pub basis: String,
+    pub purpose: Option<String>,
+}
+
+/// Who looked at a person, in any of their households, newest first.
+pub async fn for_person(conn: &mut Conn, person_id: &str, limit: i64) -> Result<Vec<PersonAccessRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.at, u.username, p.household_id, p.action, p.outcome, p.basis, p.purpose \
+         FROM access_log_persons p LEFT JOIN users u ON u.id = p.user_id \
+         WHERE p.person_id = $1 ORDER BY p.at DESC LIMIT $2",
+    )
+    .bind(person_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -14,6 +14,9 @@ pub struct UserRow {
     pub municipality_id: Option<String>,
     pub team_id: Option<String>,
     pub active: i64,
+    pub principal_kind: String,
+    pub organisation_id: Option<String>,
+    pub person_id: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -63,10 +66,179 @@ pub async fn insert_team(
         .bind(id)
         .bind(municipality_id)
         .bind(name)
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::from_write)?;
+    serve_municipality(conn, id, municipality_id).await
+}
+
+/// Let a team serve (also) this municipality: a central front door, a shared team.
+pub async fn serve_municipality(conn: &mut Conn, team_id: &str, municipality_id: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO team_municipalities (team_id, municipality_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(team_id)
+    .bind(municipality_id)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+/// Add a professional to a team (they may work in several).
+pub async fn join_team(conn: &mut Conn, user_id: &str, team_id: &str) -> Result<()> {
+    sqlx::query("INSERT INTO user_teams (user_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(user_id)
+        .bind(team_id)
         .execute(conn)
         .await
         .map_err(StoreError::from_write)?;
     Ok(())
+}
+
+/// The teams a professional works in and the municipalities each serves.
+pub async fn scope_of(conn: &mut Conn, user_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT ut.team_id, tm.municipality_id FROM user_teams ut \
+         JOIN team_municipalities tm ON tm.team_id = ut.team_id WHERE ut.user_id = $1 \
+         ORDER BY ut.team_id, tm.municipality_id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The teams that serve a municipality, by name.
+pub async fn teams_serving(conn: &mut Conn, municipality_id: &str) -> Result<Vec<TeamRow>> {
+    Ok(sqlx::query_as(
+        "SELECT t.id, t.municipality_id, t.name FROM teams t \
+         JOIN team_municipalities tm ON tm.team_id = t.id WHERE tm.municipality_id = $1 ORDER BY t.name",
+    )
+    .bind(municipality_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Whether a team serves a municipality.
+pub async fn team_serves(conn: &mut Conn, team_id: &str, municipality_id: &str) -> Result<bool> {
+    Ok(sqlx::query_as::<_, (i64,)>(
+        "SELECT 1 FROM team_municipalities WHERE team_id = $1 AND municipality_id = $2",
+    )
+    .bind(team_id)
+    .bind(municipality_id)
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MunicipalityRow {
+    pub id: String,
+    pub name: String,
+}
+
+pub async fn municipality(conn: &mut Conn, id: &str) -> Result<Option<MunicipalityRow>> {
+    Ok(sqlx::query_as("SELECT id, name FROM municipalities WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// A row of the region's postcode table.
+#[derive(Debug, Clone, FromRow)]
+pub struct PostcodeArea {
+    pub postcode: String,
+    pub municipality_id: String,
+    pub wijk_code: Option<String>,
+    pub buurt_code: Option<String>,
+}
+
+/// Replace the region's postcode table (all rows in one transaction).
+pub async fn replace_postcodes(conn: &mut Conn, rows: &[PostcodeArea]) -> Result<()> {
+    sqlx::query("DELETE FROM postcode_areas").execute(&mut *conn).await?;
+    for chunk in rows.chunks(200) {
+        let sql = format!(
+            "INSERT INTO postcode_areas (postcode, municipality_id, wijk_code, buurt_code) VALUES {}",
+            crate::placeholders(chunk.len(), 4)
+        );
+        let mut query = sqlx::query(&sql);
+        for r in chunk {
+            query = query
+                .bind(r.postcode.as_str())
+                .bind(r.municipality_id.as_str())
+                .bind(r.wijk_code.as_deref())
+                .bind(r.buurt_code.as_deref());
+        }
+        query.execute(&mut *conn).await.map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}
+
+/// The area of a postcode: its own row (PC6) first, else its four digits (PC4).
+pub async fn postcode_area(conn: &mut Conn, postcode: &str) -> Result<Option<PostcodeArea>> {
+    let pc4: String = postcode.chars().take(4).collect();
+    Ok(sqlx::query_as(
+        "SELECT postcode, municipality_id, wijk_code, buurt_code FROM postcode_areas \
+         WHERE postcode = $1 OR postcode = $2 ORDER BY LENGTH(postcode) DESC LIMIT 1",
+    )
+    .bind(postcode)
+    .bind(pc4)
+    .fetch_optional(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub municipality_id: Option<String>,
+    pub agb: Option<String>,
+    pub kvk: Option<String>,
+    pub oin: Option<String>,
+    pub brin: Option<String>,
+}
+
+pub async fn insert_organisation(conn: &mut Conn, o: &OrganisationRow, at: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO organisations (id, kind, name, municipality_id, agb, kvk, oin, brin, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&o.id)
+    .bind(&o.kind)
+    .bind(&o.name)
+    .bind(o.municipality_id.as_deref())
+    .bind(o.agb.as_deref())
+    .bind(o.kvk.as_deref())
+    .bind(o.oin.as_deref())
+    .bind(o.brin.as_deref())
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+const ORGANISATION_COLUMNS: &str = "id, kind, name, municipality_id, agb, kvk, oin, brin";
+
+pub async fn organisation(conn: &mut Conn, id: &str) -> Result<Option<OrganisationRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ORGANISATION_COLUMNS} FROM organisations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Organisations, by name, optionally of one kind.
+pub async fn organisations(conn: &mut Conn, kind: Option<&str>, limit: i64) -> Result<Vec<OrganisationRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ORGANISATION_COLUMNS} FROM organisations WHERE (CAST($1 AS TEXT) IS NULL OR kind = $1) ORDER BY name, id LIMIT $2"
+    ))
+    .bind(kind)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
 }
 
 pub async fn team(conn: &mut Conn, id: &str) -> Result<Option<TeamRow>> {
@@ -96,12 +268,19 @@ pub struct NewUser<'a> {
     pub municipality_id: Option<&'a str>,
     pub team_id: Option<&'a str>,
     pub created_at: i64,
+    pub kind: &'a str,
+    pub organisation_id: Option<&'a str>,
+    pub person_id: Option<&'a str>,
+    pub registration_register: Option<&'a str>,
+    pub registration_number: Option<&'a str>,
+    pub registration_valid_to: Option<&'a str>,
 }
 
 pub async fn insert_user(conn: &mut Conn, user: &NewUser<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO users (id, username, display_name, password_hash, role, municipality_id, team_id, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)",
+        "INSERT INTO users (id, username, display_name, password_hash, role, municipality_id, team_id, active, created_at, \
+         kind, organisation_id, person_id, registration_register, registration_number, registration_valid_to) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(user.id)
     .bind(user.username)
@@ -111,14 +290,23 @@ pub async fn insert_user(conn: &mut Conn, user: &NewUser<'_>) -> Result<()> {
     .bind(user.municipality_id)
     .bind(user.team_id)
     .bind(user.created_at)
-    .execute(conn)
+    .bind(user.kind)
+    .bind(user.organisation_id)
+    .bind(user.person_id)
+    .bind(user.registration_register)
+    .bind(user.registration_number)
+    .bind(user.registration_valid_to)
+    .execute(&mut *conn)
     .await
     .map_err(StoreError::from_write)?;
+    if let Some(team_id) = user.team_id {
+        join_team(conn, user.id, team_id).await?;
+    }
     Ok(())
 }
 
 const USER_COLUMNS: &str =
-    "id, username, display_name, password_hash, role, municipality_id, team_id, active";
+    "id, username, display_name, password_hash, role, municipality_id, team_id, active, kind AS principal_kind, organisation_id, person_id";
 
 pub async fn user_by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>> {
     Ok(sqlx::query_as(&format!(

@@ -19,18 +19,19 @@ pub struct PlanRow {
 }
 
 /// The household's current plan with the content of its current version.
-pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<PlanRow>> {
+pub async fn current(conn: &mut Conn, trajectory_id: &str) -> Result<Option<PlanRow>> {
     Ok(sqlx::query_as(
         "SELECT p.version, p.revision, p.started_on, p.agreed_version, p.agreed_revision, v.content, v.created_on, v.saved_at, u.display_name AS saved_by \
-         FROM plans p JOIN plan_versions v ON v.household_id = p.household_id AND v.version = p.version \
-         JOIN users u ON u.id = v.saved_by WHERE p.household_id = $1",
+         FROM plans p JOIN plan_versions v ON v.trajectory_id = p.trajectory_id AND v.version = p.version \
+         JOIN users u ON u.id = v.saved_by WHERE p.trajectory_id = $1",
     )
-    .bind(household_id)
+    .bind(trajectory_id)
     .fetch_optional(conn)
     .await?)
 }
 
 pub struct SavedVersion<'a> {
+    pub trajectory_id: &'a str,
     pub household_id: &'a str,
     pub version: i64,
     /// The revision this save makes; the one it started from is `revision - 1`.
@@ -44,13 +45,14 @@ pub struct SavedVersion<'a> {
 /// Start a plan at version 1.
 pub async fn create(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO plans (household_id, version, started_on, agreed_version, updated_at, updated_by) \
-         VALUES ($1, 1, $2, NULL, $3, $4)",
+        "INSERT INTO plans (trajectory_id, household_id, version, started_on, agreed_version, updated_at, updated_by) \
+         VALUES ($1, $5, 1, $2, NULL, $3, $4)",
     )
-    .bind(v.household_id)
+    .bind(v.trajectory_id)
     .bind(v.today)
     .bind(v.at)
     .bind(v.by)
+    .bind(v.household_id)
     .execute(&mut *conn)
     .await
     .map_err(StoreError::from_write)?;
@@ -72,12 +74,12 @@ pub async fn replace_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()
     touch(conn, v).await?;
     insert_revision(conn, v).await?;
     sqlx::query(
-        "UPDATE plan_versions SET content = $1, saved_at = $2, saved_by = $3 WHERE household_id = $4 AND version = $5",
+        "UPDATE plan_versions SET content = $1, saved_at = $2, saved_by = $3 WHERE trajectory_id = $4 AND version = $5",
     )
     .bind(v.content)
     .bind(v.at)
     .bind(v.by)
-    .bind(v.household_id)
+    .bind(v.trajectory_id)
     .bind(v.version)
     .execute(conn)
     .await
@@ -90,13 +92,13 @@ pub async fn replace_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()
 async fn touch(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
     let done = sqlx::query(
         "UPDATE plans SET version = $1, updated_at = $2, updated_by = $3, revision = $4 \
-         WHERE household_id = $5 AND revision = $6",
+         WHERE trajectory_id = $5 AND revision = $6",
     )
     .bind(v.version)
     .bind(v.at)
     .bind(v.by)
     .bind(v.revision)
-    .bind(v.household_id)
+    .bind(v.trajectory_id)
     .bind(v.revision - 1)
     .execute(conn)
     .await
@@ -110,10 +112,10 @@ async fn touch(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
 
 async fn insert_revision(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO plan_revisions (household_id, revision, version, content, saved_at, saved_by) \
+        "INSERT INTO plan_revisions (trajectory_id, revision, version, content, saved_at, saved_by) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(v.household_id)
+    .bind(v.trajectory_id)
     .bind(v.revision)
     .bind(v.version)
     .bind(v.content)
@@ -137,14 +139,14 @@ pub struct RevisionRow {
 /// One revision of a household's plan, as saved.
 pub async fn revision(
     conn: &mut Conn,
-    household_id: &str,
+    trajectory_id: &str,
     revision: i64,
 ) -> Result<Option<RevisionRow>> {
     Ok(sqlx::query_as(
         "SELECT r.revision, r.version, r.content, r.saved_at, u.display_name AS saved_by \
-         FROM plan_revisions r JOIN users u ON u.id = r.saved_by WHERE r.household_id = $1 AND r.revision = $2",
+         FROM plan_revisions r JOIN users u ON u.id = r.saved_by WHERE r.trajectory_id = $1 AND r.revision = $2",
     )
-    .bind(household_id)
+    .bind(trajectory_id)
     .bind(revision)
     .fetch_optional(conn)
     .await?)
@@ -152,10 +154,10 @@ pub async fn revision(
 
 async fn insert_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO plan_versions (household_id, version, content, created_on, saved_at, saved_by) \
+        "INSERT INTO plan_versions (trajectory_id, version, content, created_on, saved_at, saved_by) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(v.household_id)
+    .bind(v.trajectory_id)
     .bind(v.version)
     .bind(v.content)
     .bind(v.today)
@@ -170,7 +172,7 @@ async fn insert_version(conn: &mut Conn, v: &SavedVersion<'_>) -> Result<()> {
 #[derive(Debug, Clone, FromRow)]
 pub struct GoalStateRow {
     pub id: String,
-    pub household_id: String,
+    pub trajectory_id: String,
     pub status: String,
     pub next_evaluation_on: Option<String>,
     pub removed: i64,
@@ -181,7 +183,7 @@ pub async fn goal_states(conn: &mut Conn, ids: &[&str]) -> Result<Vec<GoalStateR
     let mut rows = Vec::with_capacity(ids.len());
     for id in ids {
         let row: Option<GoalStateRow> = sqlx::query_as(
-            "SELECT id, household_id, status, next_evaluation_on, removed FROM plan_goals WHERE id = $1",
+            "SELECT id, trajectory_id, status, next_evaluation_on, removed FROM plan_goals WHERE id = $1",
         )
         .bind(*id)
         .fetch_optional(&mut *conn)
@@ -192,34 +194,41 @@ pub async fn goal_states(conn: &mut Conn, ids: &[&str]) -> Result<Vec<GoalStateR
 }
 
 /// The state of every goal (also removed ones) of a household.
-pub async fn goals_of(conn: &mut Conn, household_id: &str) -> Result<Vec<GoalStateRow>> {
+pub async fn goals_of(conn: &mut Conn, trajectory_id: &str) -> Result<Vec<GoalStateRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, household_id, status, next_evaluation_on, removed FROM plan_goals WHERE household_id = $1",
+        "SELECT id, trajectory_id, status, next_evaluation_on, removed FROM plan_goals WHERE trajectory_id = $1",
     )
-    .bind(household_id)
+    .bind(trajectory_id)
     .fetch_all(conn)
     .await?)
 }
 
+pub struct GoalState<'a> {
+    pub id: &'a str,
+    pub trajectory_id: &'a str,
+    pub household_id: &'a str,
+    /// The person the goal is for; none for the household as a whole.
+    pub person_id: Option<&'a str>,
+    pub text: &'a str,
+    pub status: &'a str,
+    pub next_evaluation_on: Option<&'a str>,
+}
+
 /// Insert or update a goal of the current plan.
-pub async fn upsert_goal(
-    conn: &mut Conn,
-    id: &str,
-    household_id: &str,
-    text: &str,
-    status: &str,
-    next_evaluation_on: Option<&str>,
-) -> Result<()> {
+pub async fn upsert_goal(conn: &mut Conn, g: &GoalState<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO plan_goals (id, household_id, text, status, next_evaluation_on, removed) VALUES ($1, $2, $3, $4, $5, 0) \
-         ON CONFLICT (id) DO UPDATE SET text = excluded.text, status = excluded.status, \
+        "INSERT INTO plan_goals (id, trajectory_id, household_id, person_id, text, status, next_evaluation_on, removed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0) \
+         ON CONFLICT (id) DO UPDATE SET text = excluded.text, status = excluded.status, person_id = excluded.person_id, \
          next_evaluation_on = excluded.next_evaluation_on, removed = 0",
     )
-    .bind(id)
-    .bind(household_id)
-    .bind(text)
-    .bind(status)
-    .bind(next_evaluation_on)
+    .bind(g.id)
+    .bind(g.trajectory_id)
+    .bind(g.household_id)
+    .bind(g.person_id)
+    .bind(g.text)
+    .bind(g.status)
+    .bind(g.next_evaluation_on)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
@@ -252,7 +261,7 @@ pub async fn set_goal_state(
 }
 
 pub struct NewAgreement<'a> {
-    pub household_id: &'a str,
+    pub trajectory_id: &'a str,
     pub version: i64,
     /// The revision the household saw and agreed to.
     pub revision: i64,
@@ -266,11 +275,11 @@ pub struct NewAgreement<'a> {
 /// Record the agreement to `a.revision`; `Conflict` when the plan changed since.
 pub async fn agree(conn: &mut Conn, a: &NewAgreement<'_>) -> Result<()> {
     let done = sqlx::query(
-        "UPDATE plans SET agreed_version = $1, agreed_revision = $2 WHERE household_id = $3 AND revision = $2",
+        "UPDATE plans SET agreed_version = $1, agreed_revision = $2 WHERE trajectory_id = $3 AND revision = $2",
     )
     .bind(a.version)
     .bind(a.revision)
-    .bind(a.household_id)
+    .bind(a.trajectory_id)
     .execute(&mut *conn)
     .await
     .map_err(StoreError::from_write)?;
@@ -278,10 +287,10 @@ pub async fn agree(conn: &mut Conn, a: &NewAgreement<'_>) -> Result<()> {
         return Err(StoreError::Conflict);
     }
     sqlx::query(
-        "INSERT INTO plan_agreements (household_id, version, agreed_on, how, by_person_id, recorded_by, recorded_at, revision) \
+        "INSERT INTO plan_agreements (trajectory_id, version, agreed_on, how, by_person_id, recorded_by, recorded_at, revision) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(a.household_id)
+    .bind(a.trajectory_id)
     .bind(a.version)
     .bind(a.agreed_on)
     .bind(a.how)
@@ -305,12 +314,12 @@ pub struct AgreementRow {
     pub by_name: String,
 }
 
-pub async fn agreements(conn: &mut Conn, household_id: &str) -> Result<Vec<AgreementRow>> {
+pub async fn agreements(conn: &mut Conn, trajectory_id: &str) -> Result<Vec<AgreementRow>> {
     Ok(sqlx::query_as(
         "SELECT a.version, a.revision, a.agreed_on, a.how, a.by_person_id, p.given_name || ' ' || p.family_name AS by_name \
-         FROM plan_agreements a JOIN persons p ON p.id = a.by_person_id WHERE a.household_id = $1 ORDER BY a.version",
+         FROM plan_agreements a JOIN persons p ON p.id = a.by_person_id WHERE a.trajectory_id = $1 ORDER BY a.version",
     )
-    .bind(household_id)
+    .bind(trajectory_id)
     .fetch_all(conn)
     .await?)
 }
@@ -324,18 +333,19 @@ pub struct VersionRow {
     pub saved_by: String,
 }
 
-pub async fn versions(conn: &mut Conn, household_id: &str) -> Result<Vec<VersionRow>> {
+pub async fn versions(conn: &mut Conn, trajectory_id: &str) -> Result<Vec<VersionRow>> {
     Ok(sqlx::query_as(
         "SELECT v.version, v.content, v.created_on, v.saved_at, u.display_name AS saved_by \
-         FROM plan_versions v JOIN users u ON u.id = v.saved_by WHERE v.household_id = $1 ORDER BY v.version",
+         FROM plan_versions v JOIN users u ON u.id = v.saved_by WHERE v.trajectory_id = $1 ORDER BY v.version",
     )
-    .bind(household_id)
+    .bind(trajectory_id)
     .fetch_all(conn)
     .await?)
 }
 
 pub struct NewEvaluation<'a> {
     pub id: &'a str,
+    pub trajectory_id: &'a str,
     pub household_id: &'a str,
     pub goal_id: &'a str,
     pub evaluated_on: &'a str,
@@ -349,11 +359,11 @@ pub struct NewEvaluation<'a> {
 
 pub async fn add_evaluation(conn: &mut Conn, e: &NewEvaluation<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO evaluations (id, household_id, goal_id, evaluated_on, outcome, next_step, note, triage_id, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO evaluations (id, trajectory_id, goal_id, evaluated_on, outcome, next_step, note, triage_id, created_by, created_at, household_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(e.id)
-    .bind(e.household_id)
+    .bind(e.trajectory_id)
     .bind(e.goal_id)
     .bind(e.evaluated_on)
     .bind(e.outcome)
@@ -362,6 +372,7 @@ pub async fn add_evaluation(conn: &mut Conn, e: &NewEvaluation<'_>) -> Result<()
     .bind(e.triage_id)
     .bind(e.created_by)
     .bind(e.created_at)
+    .bind(e.household_id)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
@@ -381,14 +392,14 @@ pub struct EvaluationRow {
     pub by_name: String,
 }
 
-pub async fn evaluations(conn: &mut Conn, household_id: &str) -> Result<Vec<EvaluationRow>> {
+pub async fn evaluations(conn: &mut Conn, trajectory_id: &str) -> Result<Vec<EvaluationRow>> {
     Ok(sqlx::query_as(
         "SELECT e.id, e.goal_id, g.text AS goal_text, e.evaluated_on, e.outcome, e.next_step, e.note, e.triage_id, \
                 u.display_name AS by_name \
          FROM evaluations e JOIN plan_goals g ON g.id = e.goal_id JOIN users u ON u.id = e.created_by \
-         WHERE e.household_id = $1 ORDER BY e.evaluated_on DESC, e.created_at DESC",
+         WHERE e.trajectory_id = $1 ORDER BY e.evaluated_on DESC, e.created_at DESC",
     )
-    .bind(household_id)
+    .bind(trajectory_id)
     .fetch_all(conn)
     .await?)
 }

@@ -421,6 +421,18 @@ pub async fn current_households_of(conn: &mut Conn, person_id: &str) -> Result<V
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
+/// Every household a person is or was a member of, oldest membership first.
+pub async fn households_of(conn: &mut Conn, person_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT household_id, MIN(valid_from) AS since FROM household_members WHERE person_id = $1 \
+         GROUP BY household_id ORDER BY since, household_id",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}
+
 /// The household, its latest trajectory and the access facts for one actor, in one query:
 /// what every read of a file starts with.
 #[derive(Debug, Clone, FromRow)]

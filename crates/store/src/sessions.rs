@@ -46,6 +46,7 @@ pub async fn find(
 ) -> Result<Option<SessionUser>> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.municipality_id, u.team_id, u.active, \
+                u.kind AS principal_kind, u.organisation_id, u.person_id, \
                 s.kind, s.csrf_token \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3 AND u.active = 1",

@@ -34,12 +34,12 @@ pub(crate) fn worklist_sql() -> String {
                 g.next_evaluation_on AS due, CAST(NULL AS BIGINT) AS version, CAST(NULL AS BIGINT) AS agreed_version, \
                 CAST(NULL AS BIGINT) AS updated_at, CAST(NULL AS BIGINT) AS interval_days, CAST(NULL AS TEXT) AS starts_on, \
                 CAST(NULL AS TEXT) AS until, CAST(NULL AS TEXT) AS last_contact \
-         FROM mine m JOIN plan_goals g ON g.household_id = m.household_id JOIN households h ON h.id = m.household_id \
+         FROM mine m JOIN plan_goals g ON g.trajectory_id = m.id JOIN households h ON h.id = m.household_id \
          WHERE g.removed = 0 AND g.status = 'open' AND g.next_evaluation_on <= $2 \
          UNION ALL \
          SELECT 'plan', p.household_id, h.street, h.house_number, h.city, NULL, NULL, NULL, p.version, p.agreed_version, \
                 p.updated_at, NULL, NULL, NULL, NULL \
-         FROM mine m JOIN plans p ON p.household_id = m.household_id JOIN households h ON h.id = m.household_id \
+         FROM mine m JOIN plans p ON p.trajectory_id = m.id JOIN households h ON h.id = m.household_id \
          WHERE p.agreed_version IS NULL OR p.agreed_version < p.version \
          UNION ALL \
          SELECT 'waakvlam', w.household_id, h.street, h.house_number, h.city, NULL, NULL, NULL, NULL, NULL, NULL, \

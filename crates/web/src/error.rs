@@ -69,6 +69,16 @@ pub fn denial_message(denial: Denial) -> &'static str {
         Denial::NotRegisseur => "Alleen de regisseur of de coördinator kan dit doen.",
         Denial::BreakGlassIsReadOnly => "Met noodtoegang kunt u alleen lezen.",
         Denial::AlreadyHasAccess => "U heeft al toegang tot dit huishouden.",
+        Denial::AwaitsConsent => {
+            "U ziet hier nog niets: daarvoor is eerst toestemming van de inwoner nodig (of een wettelijke grond)."
+        }
+        Denial::PurposeNotAllowed => "Voor dit doel mogen deze gegevens niet worden gebruikt.",
+        Denial::SensitiveRecord => {
+            "Deze vertrouwelijke aantekening is alleen voor de schrijver en de regisseur."
+        }
+        Denial::IdentifiableAggregate => {
+            "Cijfers per huishouden of per professional zijn alleen voor de coördinator, over het eigen team."
+        }
     }
 }
 
@@ -86,12 +96,9 @@ impl From<AppError> for ApiError {
                 "Wrong username or password.",
             ),
             AppError::Forbidden(denial) => {
-                let code = serde_json::to_value(denial)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned));
                 let mut e =
                     ApiError::new(StatusCode::FORBIDDEN, "forbidden", denial_message(denial));
-                e.fields.insert("reason".into(), code.unwrap_or_default());
+                e.fields.insert("reason".into(), denial.key().to_owned());
                 e
             }
             AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found."),

@@ -92,7 +92,7 @@ impl Layout {
         Layout {
             user: Some(session.display_name.clone()),
             csrf: session.csrf_token.clone(),
-            works_with_households: session.actor.role.works_with_households(),
+            works_with_households: session.actor.works_with_households(),
             may_audit: may_audit(&session.actor),
             current,
             notice: None,
@@ -306,7 +306,7 @@ pub fn render(template: &impl Template) -> Result<Html<String>, PageError> {
 
 async fn home(user: Result<WebUser, PageError>) -> Redirect {
     match user {
-        Ok(user) if user.session.actor.role.works_with_households() => Redirect::to("/huishoudens"),
+        Ok(user) if user.session.actor.works_with_households() => Redirect::to("/huishoudens"),
         Ok(user) if may_audit(&user.session.actor) => Redirect::to("/toegangscontrole"),
         Ok(_) => Redirect::to("/huishoudens"),
         Err(_) => Redirect::to("/inloggen"),
@@ -645,7 +645,7 @@ async fn mine(
             own.push(row);
         }
     }
-    let todo = if user.session.actor.role.works_with_households() {
+    let todo = if user.session.actor.works_with_households() {
         todo_list(state.app.worklist(&user.session.actor).await?)
     } else {
         Vec::new()

@@ -612,6 +612,7 @@ async fn break_the_glass_stays_in_the_privacy_officers_sight_and_reviews_stay_in
                 role: "privacy_officer",
                 team: None,
                 municipality_id: Some("gm0294"),
+                ..Default::default()
             },
             None,
         )
