@@ -12,6 +12,13 @@ use crate::views::*;
 use crate::{Actor, App, AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "demo";
+
+/// The demo region's postcode table (the same file `spil postcodes` loads).
+pub const DEMO_POSTCODES: &str = include_str!("../../../policy/postcodes.csv");
+
+/// Four-digit postcodes of each demo municipality, for synthetic addresses.
+const AALTEN_PC4: &[u32] = &[7121, 7122, 7123, 7124, 7125, 7126, 7090, 7091];
+const WINTERSWIJK_PC4: &[u32] = &[7101, 7102, 7103, 7104, 7105, 7106, 7107];
 const REGION: &str = "regio-achterhoek-demo";
 
 struct DemoTeam {
@@ -140,6 +147,7 @@ impl App {
             org::insert_team(&mut tx, team.id, team.municipality, team.name).await?;
         }
         spil_store::commit(tx).await?;
+        self.load_postcodes(None, DEMO_POSTCODES).await?;
         for (username, name, role, place) in ACCOUNTS {
             let has_team = role.works_with_households();
             self.add_user(
@@ -380,9 +388,11 @@ impl App {
             });
         }
         let route = ROUTES[rng.gen_range(0..ROUTES.len())];
+        let winterswijk = actor.municipality_id.as_deref() == Some("gm0294");
+        let pc4 = if winterswijk { WINTERSWIJK_PC4 } else { AALTEN_PC4 };
         let postcode = format!(
             "{} {}{}",
-            rng.gen_range(7100..7160),
+            pc4[rng.gen_range(0..pc4.len())],
             (b'A' + rng.gen_range(0..17)) as char,
             (b'A' + rng.gen_range(0..26)) as char
         );
@@ -405,13 +415,8 @@ impl App {
                             street: STREETS[rng.gen_range(0..STREETS.len())].into(),
                             house_number: rng.gen_range(1..200).to_string(),
                             postcode,
-                            city: if actor.municipality_id.as_deref() == Some("gm0294") {
-                                "Winterswijk"
-                            } else {
-                                "Aalten"
-                            }
-                            .into(),
-                            buurt_code: Some(format!("BU0197{:04}", rng.gen_range(0..30))),
+                            city: if winterswijk { "Winterswijk" } else { "Aalten" }.into(),
+                            buurt_code: None,
                         },
                         members,
                     }),

@@ -16,6 +16,7 @@ pub mod households;
 pub mod intake;
 pub mod jobs;
 pub mod journal;
+pub mod organisations;
 pub mod plan;
 pub mod registration;
 pub mod users;

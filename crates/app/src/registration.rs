@@ -1,7 +1,7 @@
 //! The central front door: a registration for a new or an existing household.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use spil_domain::access::{may_register, Action, Actor, Denial};
+use spil_domain::access::{decide, may_register, Action, Actor, Denial, Purpose, Subject};
 use spil_domain::field::optional_text;
 use spil_domain::household::{parse_house_number, BuurtCode, Postcode, Relation};
 use spil_domain::person::{parse_email, parse_name, parse_phone, BirthDate, Bsn};
@@ -409,23 +409,29 @@ impl App {
         if new.is_empty() {
             return Ok(Vec::new());
         }
-        let Some(municipality_id) = actor.municipality_id.as_deref() else {
+        if !decide(actor, &Subject::FrontDoor, Action::Read, Purpose::DuplicateCheck).is_allowed() {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
-        };
+        }
         self.count_lookup(actor).await?;
         self.log_access(crate::gate::lookup_entry(actor, new.len()))
             .await?;
         let mut conn = self.store().reader().await?;
         let mut found = Vec::new();
         for (index, m) in new {
-            let candidates = residents::duplicate_candidates(
-                &mut conn,
-                municipality_id,
-                m.bsn.as_ref().map(Bsn::as_str),
-                &m.family_name,
-                &m.birth_date.to_string(),
-            )
-            .await?;
+            // Only among the persons of the municipalities the caller serves.
+            let mut candidates = Vec::new();
+            for municipality_id in &actor.municipalities {
+                candidates.extend(
+                    residents::duplicate_candidates(
+                        &mut conn,
+                        municipality_id,
+                        m.bsn.as_ref().map(Bsn::as_str),
+                        &m.family_name,
+                        &m.birth_date.to_string(),
+                    )
+                    .await?,
+                );
+            }
             for c in candidates {
                 let visible = match &c.household_id {
                     Some(hid) => {
@@ -498,22 +504,29 @@ impl App {
         }
         let now = Utc::now();
         let registration = parse(input, now)?;
-        let (Some(team_id), Some(municipality_id)) =
-            (actor.team_id.as_deref(), actor.municipality_id.as_deref())
-        else {
+        let Some(team_id) = actor.team_id.as_deref() else {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         };
         let now_us = now.timestamp_micros();
         // Look-ups that need no lock happen before the write transaction, which keeps the
         // single SQLite writer (and PostgreSQL's row locks) busy as briefly as possible.
-        let (duplicates, team) = match &registration.target {
+        let (duplicates, area) = match &registration.target {
             Target::New(household) => {
+                // The controller follows the address: the municipality comes from the
+                // postcode, and the registering team must serve it.
+                let area = {
+                    let mut conn = self.store().reader().await?;
+                    let area = crate::organisations::area_of(&mut conn, &household.postcode).await?;
+                    if !org::team_serves(&mut conn, team_id, &area.municipality_id).await? {
+                        return Err(AppError::invalid_field(
+                            "household.address.postcode",
+                            FieldError::NotServed,
+                        ));
+                    }
+                    area
+                };
                 let duplicates = self.duplicates_of(actor, &household.members).await?;
-                let mut conn = self.store().reader().await?;
-                let team = org::team(&mut conn, team_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                (duplicates, Some(team))
+                (duplicates, Some(area))
             }
             Target::Existing(_) => (Vec::new(), None),
         };
@@ -527,23 +540,27 @@ impl App {
             Target::New(household) => {
                 let mut tx = tx;
                 let id = new_id();
-                let team = team.ok_or(AppError::NotFound)?;
+                let area = area.ok_or(AppError::NotFound)?;
                 residents::insert_household(
                     &mut tx,
                     &residents::NewHousehold {
                         id: &id,
-                        municipality_id: &team.municipality_id,
+                        municipality_id: &area.municipality_id,
                         intake_team_id: team_id,
                         street: &household.street,
                         house_number: &household.house_number,
                         postcode: household.postcode.as_str(),
                         city: &household.city,
-                        buurt_code: household.buurt_code.as_ref().map(BuurtCode::as_str),
+                        // The table's buurt where it has one; else what the form said.
+                        buurt_code: area
+                            .buurt_code
+                            .as_deref()
+                            .or(household.buurt_code.as_ref().map(BuurtCode::as_str)),
+                        wijk_code: area.wijk_code.as_deref(),
                         created_at: now_us,
                     },
                 )
                 .await?;
-                debug_assert_eq!(team.municipality_id, municipality_id);
                 let valid_from = now.date_naive().format("%Y-%m-%d").to_string();
                 let mut names = Vec::new();
                 // One BSN is one person, unless confirmed (and then on the record).

@@ -115,8 +115,10 @@ pub enum Subject<'a> {
     Aggregate(Grouping),
     /// The access log and break-the-glass review of the principal's municipality.
     AccessRecords,
-    /// Accounts and organisations.
+    /// Accounts.
     Administration,
+    /// The register of organisations (no personal data): professionals and administrators.
+    Organisations,
 }
 
 /// What the actor wants to do with the subject.
@@ -377,6 +379,13 @@ pub fn decide(actor: &Actor, subject: &Subject<'_>, action: Action, purpose: Pur
             Purpose::Accountability if action == Action::Read => Allow(Basis::Supervision),
             _ => Deny(Denial::PurposeNotAllowed),
         },
+        Subject::Organisations => {
+            if actor.works_with_households() || actor.role == Role::Admin {
+                Allow(Basis::Administration)
+            } else {
+                Deny(Denial::RoleHasNoCaseAccess)
+            }
+        }
         Subject::Administration => match purpose {
             _ if actor.role != Role::Admin => Deny(Denial::RoleHasNoCaseAccess),
             Purpose::Administration => Allow(Basis::Administration),
@@ -832,6 +841,9 @@ mod tests {
             ("a professional does not review", anne.clone(), Subject::AccessRecords, Action::Read, Purpose::Accountability, Deny(Denial::RoleHasNoCaseAccess)),
             ("the privacy officer does not administer", fg.clone(), Subject::Administration, Action::Write, Purpose::Administration, Deny(Denial::RoleHasNoCaseAccess)),
             ("the administrator administers", admin.clone(), Subject::Administration, Action::Write, Purpose::Administration, Allow(Basis::Administration)),
+            ("a professional adds an organisation", anne.clone(), Subject::Organisations, Action::Write, Purpose::Administration, Allow(Basis::Administration)),
+            ("policy does not", policy.clone(), Subject::Organisations, Action::Write, Purpose::Administration, Deny(Denial::RoleHasNoCaseAccess)),
+            ("a partner does not", kind(PrincipalKind::Partner), Subject::Organisations, Action::Read, Purpose::Administration, Deny(Denial::AwaitsConsent)),
         ];
         for (name, who, subject, action, purpose, expected) in cases {
             assert_eq!(decide(&who, &subject, action, purpose), expected, "{name}");

@@ -137,6 +137,13 @@ pub struct MunicipalityRow {
     pub name: String,
 }
 
+pub async fn municipality_by_cbs(conn: &mut Conn, cbs_code: &str) -> Result<Option<MunicipalityRow>> {
+    Ok(sqlx::query_as("SELECT id, name FROM municipalities WHERE cbs_code = $1")
+        .bind(cbs_code)
+        .fetch_optional(conn)
+        .await?)
+}
+
 pub async fn municipality(conn: &mut Conn, id: &str) -> Result<Option<MunicipalityRow>> {
     Ok(sqlx::query_as("SELECT id, name FROM municipalities WHERE id = $1")
         .bind(id)

@@ -53,13 +53,14 @@ pub struct NewHousehold<'a> {
     pub postcode: &'a str,
     pub city: &'a str,
     pub buurt_code: Option<&'a str>,
+    pub wijk_code: Option<&'a str>,
     pub created_at: i64,
 }
 
 pub async fn insert_household(conn: &mut Conn, h: &NewHousehold<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO households (id, municipality_id, intake_team_id, street, house_number, postcode, city, buurt_code, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO households (id, municipality_id, intake_team_id, street, house_number, postcode, city, buurt_code, created_at, wijk_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(h.id)
     .bind(h.municipality_id)
@@ -70,6 +71,7 @@ pub async fn insert_household(conn: &mut Conn, h: &NewHousehold<'_>) -> Result<(
     .bind(h.city)
     .bind(h.buurt_code)
     .bind(h.created_at)
+    .bind(h.wijk_code)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;

@@ -587,8 +587,11 @@ async fn a_child_can_live_in_two_households() {
     // Only someone who may see the child's household can link the child; unknown ids are refused.
     let before = app.counts().await;
     let gert = app.token("gert").await;
+    let mut in_winterswijk = father(&joep_id);
+    in_winterswijk["household"]["address"] =
+        json!({"street": "Misterweg", "house_number": "3", "postcode": "7101 AB", "city": "Winterswijk"});
     let (status, error) = app
-        .post(&gert, "/api/v1/registrations", &father(&joep_id))
+        .post(&gert, "/api/v1/registrations", &in_winterswijk)
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
