@@ -33,6 +33,9 @@ pub struct ContactInput {
     pub note: String,
     /// Only the regisseur and the author read a sensitive note.
     pub sensitive: Option<bool>,
+    /// The members of the household who were present (person ids).
+    #[serde(default)]
+    pub present: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -42,6 +45,8 @@ pub struct ContactView {
     pub date: String,
     pub minutes: i64,
     pub participants: Vec<String>,
+    /// The members of the household who were present (person ids).
+    pub present: Vec<String>,
     /// Null when the note is sensitive and the caller is neither the regisseur nor its author.
     pub note: Option<String>,
     pub sensitive: bool,
@@ -118,6 +123,15 @@ impl App {
         let household = residents::household(&mut tx, household_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        // Those present are members of this household (the contact is about them).
+        let members = residents::members(&mut tx, household_id).await?;
+        let mut errors = FieldErrors::new();
+        for (i, person) in input.present.iter().enumerate() {
+            if !members.iter().any(|m| m.person_id == *person) {
+                errors.add(format!("present[{i}]"), FieldError::NotAMember);
+            }
+        }
+        errors.into_result()?;
         // A contact cannot lie before the question that started the trajectory arrived.
         if let Some(started) = spil_store::trajectories::started_at(&mut tx, household_id).await? {
             let first_day = crate::micros_to_datetime(started).date_naive();
@@ -146,6 +160,10 @@ impl App {
         )
         .await?;
         let mut journal = Entries::household(&actor.user_id, household_id);
+        let mut present: Vec<&str> = input.present.iter().map(String::as_str).collect();
+        present.sort_unstable();
+        present.dedup();
+        contacts::insert_present(&mut tx, &id, &present).await?;
         // The note itself stays out of the journal: a sensitive note must not leak through the timeline.
         journal.add(
             "contact.added",
@@ -169,6 +187,7 @@ impl App {
             }
         };
         let rows = contacts::for_household(&mut conn, household_id).await?;
+        let present = contacts::present_in(&mut conn, household_id).await?;
         drop(conn);
         self.admit(actor, household_id, &pass, "read_contacts").await?;
         // A sensitive note has a rule of its own: its author and the regisseur.
@@ -191,6 +210,11 @@ impl App {
                 let sensitive = r.sensitive == 1;
                 let may_read_note = !sensitive || may_read(&r.author_id);
                 ContactView {
+                    present: present
+                        .iter()
+                        .filter(|(c, _)| *c == r.id)
+                        .map(|(_, p)| p.clone())
+                        .collect(),
                     id: r.id,
                     kind: r.kind,
                     date: r.contact_date,

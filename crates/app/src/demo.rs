@@ -251,6 +251,7 @@ impl App {
             &household_id,
             &StatusInput {
                 status: "exploring".into(),
+                close_reason: None,
             },
         )
         .await?;
@@ -445,6 +446,7 @@ impl App {
                     &created.household_id,
                     &StatusInput {
                         status: (*status).into(),
+                        close_reason: None,
                     },
                 )
                 .await?;

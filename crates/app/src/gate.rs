@@ -291,8 +291,6 @@ impl App {
 pub(crate) enum Outcome {
     Allowed(Basis),
     Denied(Denial),
-    /// Not a decision of `decide` (a locked sign-in, say): the reason in a word.
-    Refused(&'static str),
 }
 
 fn action_key(action: Action) -> &'static str {
@@ -317,7 +315,6 @@ pub(crate) fn entry(
     let (outcome, basis) = match outcome {
         Outcome::Allowed(basis) => ("allowed", basis.key()),
         Outcome::Denied(denial) => ("denied", denial.key()),
-        Outcome::Refused(reason) => ("denied", reason),
     };
     Access {
         at: now_micros(),

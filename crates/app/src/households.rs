@@ -4,7 +4,7 @@ use spil_domain::access::{Action, Actor, Basis, Purpose};
 use spil_domain::field::required_text;
 use spil_domain::org::parse_username;
 use spil_domain::person::BirthDate;
-use spil_domain::trajectory::{TeamRole, TrajectoryStatus};
+use spil_domain::trajectory::{CloseReason, TeamRole, TrajectoryStatus};
 use spil_domain::{FieldError, FieldErrors};
 use spil_store::access_log;
 use spil_store::{journal as journal_store, org, residents, trajectories};
@@ -24,6 +24,32 @@ const BREAK_GLASS_MICROS: i64 = 4 * 3_600_000_000;
 impl App {
     /// The household's file: members, registrations, trajectory and team.
     pub async fn household(&self, actor: &Actor, household_id: &str) -> AppResult<HouseholdView> {
+        let (view, pass) = self.household_unlogged(actor, household_id).await?;
+        self.admit(actor, household_id, &pass, "read_household")
+            .await?;
+        Ok(view)
+    }
+
+    /// The whole dossier for the household page — the file, its timeline, the scores, the
+    /// intake and the plan — in one gate pass with one access-log entry.
+    pub async fn dossier(&self, actor: &Actor, household_id: &str) -> AppResult<Dossier> {
+        let (household, pass) = self.household_unlogged(actor, household_id).await?;
+        self.admit(actor, household_id, &pass, "read_dossier").await?;
+        Ok(Dossier {
+            journal: self.journal_of(&pass, household_id).await?,
+            assessments: self.assessments_of(&pass, household_id).await?,
+            intake: self.intake_of(&pass, household_id).await?,
+            plan: self.plan_of(&pass, household_id).await?,
+            household,
+        })
+    }
+
+    /// The file and the gate's pass; the caller logs the access.
+    async fn household_unlogged(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+    ) -> AppResult<(HouseholdView, crate::gate::Pass)> {
         // Everything is read on one connection, decided on, and logged before it leaves:
         // no personal data is returned without its committed access-log entry.
         let mut conn = self.store().reader().await?;
@@ -40,13 +66,12 @@ impl App {
         let household = head.household;
         let members = residents::members(&mut conn, household_id).await?;
         let registrations = residents::registrations(&mut conn, household_id).await?;
+        let all_trajectories = trajectories::of_household(&mut conn, household_id).await?;
         let team = match &head.trajectory_id {
             Some(id) => trajectories::team(&mut conn, id).await?,
             None => Vec::new(),
         };
         drop(conn);
-        self.admit(actor, household_id, &pass, "read_household")
-            .await?;
         let trajectory = match (head.trajectory_id, head.trajectory_status, head.opened_at) {
             (Some(id), Some(status), Some(opened_at)) => Some(TrajectoryView {
                 regisseur: head.regisseur_username,
@@ -68,8 +93,20 @@ impl App {
             _ => None,
         };
         let today = today();
-        Ok(HouseholdView {
+        Ok((HouseholdView {
             id: household.id,
+            revision: household.revision,
+            trajectories: all_trajectories
+                .into_iter()
+                .map(|t| TrajectorySummaryView {
+                    id: t.id,
+                    status: t.status,
+                    opened_at: micros_to_datetime(t.opened_at),
+                    closed_at: t.closed_at.map(micros_to_datetime),
+                    close_reason: t.close_reason,
+                })
+                .collect(),
+            wijk_code: household.wijk_code,
             address: AddressView {
                 street: household.street,
                 house_number: household.house_number,
@@ -125,7 +162,7 @@ impl App {
             access: pass.basis.key().to_owned(),
             permissions: pass.permissions.into(),
             municipality_id: household.municipality_id,
-        })
+        }, pass))
     }
 
     /// The household's journal, oldest first.
@@ -134,8 +171,18 @@ impl App {
         actor: &Actor,
         household_id: &str,
     ) -> AppResult<Vec<JournalEntryView>> {
-        self.authorize_read(actor, household_id, Action::Read, "read_journal")
+        let pass = self
+            .authorize_read(actor, household_id, Action::Read, "read_journal")
             .await?;
+        self.journal_of(&pass, household_id).await
+    }
+
+    /// The household's journal, for a caller the gate let through.
+    pub(crate) async fn journal_of(
+        &self,
+        _pass: &crate::gate::Pass,
+        household_id: &str,
+    ) -> AppResult<Vec<JournalEntryView>> {
         let mut conn = self.store().reader().await?;
         let rows = journal_store::for_household(&mut conn, household_id).await?;
         Ok(rows.into_iter().map(journal_view).collect())
@@ -345,8 +392,26 @@ impl App {
     ) -> AppResult<String> {
         self.precheck(actor, household_id, Action::ChangeStatus)
             .await?;
-        let next = TrajectoryStatus::parse(&input.status)
-            .map_err(|e| AppError::invalid_field("status", e))?;
+        let mut errors = FieldErrors::new();
+        let next = errors.check("status", TrajectoryStatus::parse(&input.status));
+        let close_reason = match (next, input.close_reason.as_deref().map(str::trim)) {
+            (Some(TrajectoryStatus::Closed), Some(r)) if !r.is_empty() => {
+                errors.check("close_reason", CloseReason::parse(r))
+            }
+            (Some(TrajectoryStatus::Closed), _) => {
+                errors.add("close_reason", FieldError::Required);
+                None
+            }
+            (_, Some(r)) if !r.is_empty() => {
+                errors.add("close_reason", FieldError::NotAllowed);
+                None
+            }
+            _ => None,
+        };
+        errors.into_result()?;
+        let Some(next) = next else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
         let tx = self.store().begin().await?;
         let (mut tx, _) = self
             .authorize_write(tx, actor, household_id, Action::ChangeStatus)
@@ -380,6 +445,7 @@ impl App {
             current.key(),
             next.key(),
             closed_at,
+            close_reason.map(CloseReason::key),
         )
         .await?
         {
@@ -389,7 +455,11 @@ impl App {
             ));
         }
         let mut journal = Entries::household(&actor.user_id, household_id);
-        journal.add("trajectory.status_changed", format!("Status: {} → {}", current.label(), next.label()), serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key() }));
+        let summary = match close_reason {
+            Some(reason) => format!("Status: {} → {} ({})", current.label(), next.label(), reason.label().to_lowercase()),
+            None => format!("Status: {} → {}", current.label(), next.label()),
+        };
+        journal.add("trajectory.status_changed", summary, serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key(), "close_reason": close_reason.map(CloseReason::key) }));
         journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(next.key().to_owned())

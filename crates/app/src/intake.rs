@@ -362,11 +362,29 @@ impl App {
 
     /// The intake of the open trajectory, with the deepening modules that apply now.
     pub async fn intake(&self, actor: &Actor, household_id: &str) -> AppResult<Option<IntakeView>> {
-        let (members, trajectory_id, municipality, pass) = self
-            .household_persons(actor, household_id, Action::Read)
+        let pass = self
+            .authorize_read(actor, household_id, Action::Read, "read_intake")
             .await?;
-        self.admit(actor, household_id, &pass, "read_intake").await?;
+        self.intake_of(&pass, household_id).await
+    }
+
+    /// The intake of the latest trajectory (the open one, or else the last closed one), for
+    /// a caller the gate let through.
+    pub(crate) async fn intake_of(
+        &self,
+        _pass: &crate::gate::Pass,
+        household_id: &str,
+    ) -> AppResult<Option<IntakeView>> {
         let mut conn = self.store().reader().await?;
+        let members = residents::members(&mut conn, household_id).await?;
+        let Some(trajectory) = trajectories::current(&mut conn, household_id).await? else {
+            return Ok(None);
+        };
+        let trajectory_id = trajectory.id;
+        let municipality = residents::household(&mut conn, household_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .municipality_id;
         let Some(row) = store::intake(&mut conn, &trajectory_id).await? else {
             return Ok(None);
         };
@@ -495,11 +513,18 @@ impl App {
         actor: &Actor,
         household_id: &str,
     ) -> AppResult<Vec<AssessmentView>> {
-        let (_, _, _, pass) = self
-            .household_persons(actor, household_id, Action::Read)
+        let pass = self
+            .authorize_read(actor, household_id, Action::Read, "read_assessments")
             .await?;
-        self.admit(actor, household_id, &pass, "read_assessments")
-            .await?;
+        self.assessments_of(&pass, household_id).await
+    }
+
+    /// All assessments of the household, newest first, for a caller the gate let through.
+    pub(crate) async fn assessments_of(
+        &self,
+        _pass: &crate::gate::Pass,
+        household_id: &str,
+    ) -> AppResult<Vec<AssessmentView>> {
         let mut conn = self.store().reader().await?;
         let rows = store::assessments(&mut conn, household_id).await?;
         Ok(rows

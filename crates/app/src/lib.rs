@@ -7,6 +7,7 @@
 pub mod access_log;
 pub mod audit;
 pub mod auth;
+pub mod composition;
 pub mod config;
 pub mod contacts;
 pub mod demo;
@@ -17,6 +18,7 @@ pub mod intake;
 pub mod jobs;
 pub mod journal;
 pub mod organisations;
+pub mod persons;
 pub mod plan;
 pub mod registration;
 pub mod users;

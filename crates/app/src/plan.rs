@@ -616,10 +616,56 @@ impl App {
 
     /// The household's current plan, or `None` when there is none yet.
     pub async fn plan(&self, actor: &Actor, household_id: &str) -> AppResult<Option<PlanView>> {
-        self.authorize_read(actor, household_id, Action::Read, "read_plan")
+        let pass = self
+            .authorize_read(actor, household_id, Action::Read, "read_plan")
             .await?;
+        self.plan_of(&pass, household_id).await
+    }
+
+    /// The plan of one trajectory of the household, also a closed one.
+    pub async fn plan_of_trajectory(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+        trajectory_id: &str,
+    ) -> AppResult<Option<PlanView>> {
+        let pass = self
+            .authorize_read(actor, household_id, Action::Read, "read_plan")
+            .await?;
+        let known = {
+            let mut conn = self.store().reader().await?;
+            spil_store::trajectories::of_household(&mut conn, household_id)
+                .await?
+                .into_iter()
+                .any(|t| t.id == trajectory_id)
+        };
+        if !known {
+            return Err(AppError::NotFound);
+        }
+        self.plan_in(&pass, household_id, Some(trajectory_id)).await
+    }
+
+    /// The plan of the latest trajectory, for a caller the gate let through.
+    pub(crate) async fn plan_of(
+        &self,
+        pass: &crate::gate::Pass,
+        household_id: &str,
+    ) -> AppResult<Option<PlanView>> {
+        self.plan_in(pass, household_id, None).await
+    }
+
+    async fn plan_in(
+        &self,
+        _pass: &crate::gate::Pass,
+        household_id: &str,
+        trajectory_id: Option<&str>,
+    ) -> AppResult<Option<PlanView>> {
         let mut conn = self.store().reader().await?;
-        let Some(trajectory) = latest_trajectory(&mut conn, household_id).await? else {
+        let trajectory = match trajectory_id {
+            Some(id) => Some(id.to_owned()),
+            None => latest_trajectory(&mut conn, household_id).await?,
+        };
+        let Some(trajectory) = trajectory else {
             return Ok(None);
         };
         let Some(row) = store::current(&mut conn, &trajectory).await? else {

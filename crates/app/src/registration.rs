@@ -4,8 +4,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use spil_domain::access::{decide, may_register, Action, Actor, Denial, Purpose, Subject};
 use spil_domain::field::optional_text;
 use spil_domain::household::{parse_house_number, BuurtCode, Postcode, Relation};
-use spil_domain::person::{parse_email, parse_name, parse_phone, BirthDate, Bsn};
+use spil_domain::person::{
+    parse_email, parse_initials, parse_name, parse_name_prefix, parse_phone, BirthDate, Bsn,
+    CommunicationNeeds, Gender, Pace,
+};
 use spil_domain::registration::{parse_question, Route, Urgency};
+use spil_domain::relation::{self, RelationKind};
 use spil_domain::trajectory::TrajectoryStatus;
 use spil_domain::{FieldError, FieldErrors};
 use spil_store::{access_log, org, residents, trajectories, Conn};
@@ -18,15 +22,58 @@ use crate::{new_id, today, App, AppError, AppResult};
 const MAX_MEMBERS: usize = 20;
 
 #[derive(Debug, Clone)]
-struct NewPerson {
-    given_name: String,
+pub(crate) struct NewPerson {
+    pub given_name: String,
     family_name: String,
     birth_date: BirthDate,
     bsn: Option<Bsn>,
     phone: Option<String>,
     email: Option<String>,
     confirm_bsn_known: bool,
+    details: PersonDetails,
 }
+
+/// Write a new person.
+pub(crate) async fn insert_new_person(
+    conn: &mut Conn,
+    id: &str,
+    p: &NewPerson,
+    now: i64,
+) -> AppResult<()> {
+    residents::insert_person(
+        conn,
+        &residents::NewPerson {
+            id,
+            given_name: &p.given_name,
+            family_name: &p.family_name,
+            birth_date: &p.birth_date.to_string(),
+            bsn: p.bsn.as_ref().map(Bsn::as_str),
+            phone: p.phone.as_deref(),
+            email: p.email.as_deref(),
+            created_at: now,
+            gender: p.details.gender.key(),
+            name_prefix: p.details.name_prefix.as_deref(),
+            initials: p.details.initials.as_deref(),
+            language: p.details.communication.language.as_deref(),
+            interpreter: p.details.communication.interpreter,
+            pace: p.details.communication.pace.map(|p| p.key()),
+            communication_note: p.details.communication.note.as_deref(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// What a person is beyond names and numbers: gender, voorvoegsel, initials, how to talk.
+#[derive(Debug, Clone)]
+pub(crate) struct PersonDetails {
+    pub gender: Gender,
+    pub name_prefix: Option<String>,
+    pub initials: Option<String>,
+    pub communication: CommunicationNeeds,
+}
+
+
 
 /// A member is a new person, or a person Spil knows already (a child who also lives with the
 /// other parent, someone moving in).
@@ -117,6 +164,20 @@ fn parse_member(
             parental_authority,
         });
     }
+    Some(Member {
+        person: Person::New(parse_new_person(errors, path, m, today)?),
+        relation: relation?,
+        parental_authority,
+    })
+}
+
+/// A new person from a member of a form: names, birth date, BSN, contact, details.
+pub(crate) fn parse_new_person(
+    errors: &mut FieldErrors,
+    path: &str,
+    m: &MemberInput,
+    today: NaiveDate,
+) -> Option<NewPerson> {
     let given_name = errors.check(format!("{path}.given_name"), parse_name(&m.given_name));
     let family_name = errors.check(format!("{path}.family_name"), parse_name(&m.family_name));
     let birth_date = errors.check(
@@ -131,18 +192,59 @@ fn parse_member(
     };
     let phone = errors.check(format!("{path}.phone"), parse_phone(m.phone.as_deref()));
     let email = errors.check(format!("{path}.email"), parse_email(m.email.as_deref()));
-    Some(Member {
-        person: Person::New(NewPerson {
-            given_name: given_name?,
-            family_name: family_name?,
-            birth_date: birth_date?,
-            bsn: bsn?,
-            phone: phone?,
-            email: email?,
-            confirm_bsn_known: m.confirm_bsn_known.unwrap_or(false),
-        }),
-        relation: relation?,
-        parental_authority,
+    let details = parse_details(errors, path, m);
+    Some(NewPerson {
+        given_name: given_name?,
+        family_name: family_name?,
+        birth_date: birth_date?,
+        bsn: bsn?,
+        phone: phone?,
+        email: email?,
+        confirm_bsn_known: m.confirm_bsn_known.unwrap_or(false),
+        details: details?,
+    })
+}
+
+/// Gender, voorvoegsel, initials and communication needs of a member.
+pub(crate) fn parse_details(
+    errors: &mut FieldErrors,
+    path: &str,
+    m: &MemberInput,
+) -> Option<PersonDetails> {
+    let gender = match m.gender.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        Some(g) => errors.check(format!("{path}.gender"), Gender::parse(g)),
+        None => Some(Gender::Unknown),
+    };
+    let name_prefix = errors.check(
+        format!("{path}.name_prefix"),
+        parse_name_prefix(m.name_prefix.as_deref()),
+    );
+    let initials = errors.check(
+        format!("{path}.initials"),
+        parse_initials(m.initials.as_deref()),
+    );
+    let language = errors.check(
+        format!("{path}.language"),
+        optional_text(m.language.as_deref(), 40),
+    );
+    let pace = match m.pace.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => errors.check(format!("{path}.pace"), Pace::parse(p)).map(Some),
+        None => Some(None),
+    };
+    let note = errors.check(
+        format!("{path}.communication_note"),
+        optional_text(m.communication_note.as_deref(), 500),
+    );
+    Some(PersonDetails {
+        gender: gender?,
+        name_prefix: name_prefix?,
+        initials: initials?,
+        communication: CommunicationNeeds {
+            language: language?,
+            interpreter: m.interpreter.unwrap_or(false),
+            pace: pace?,
+            note: note?,
+        },
     })
 }
 
@@ -315,6 +417,7 @@ impl App {
         let mut events = vec![FeedbackEvent {
             event: "received".into(),
             at: crate::micros_to_datetime(facts.received_at),
+            follow_up: None,
         }];
         if let Some(at) = facts
             .first_contact
@@ -324,11 +427,19 @@ impl App {
             events.push(FeedbackEvent {
                 event: "contact_made".into(),
                 at: at.and_utc(),
+                follow_up: None,
             });
         }
         if let Some(closed) = facts.closed_at {
+            // The referrer hears whether support goes on elsewhere, never why it ended.
+            let follow_up = facts
+                .close_reason
+                .as_deref()
+                .and_then(|r| spil_domain::trajectory::CloseReason::parse(r).ok())
+                .is_some_and(spil_domain::trajectory::CloseReason::with_follow_up);
             events.push(FeedbackEvent {
                 event: "closed".into(),
+                follow_up: Some(follow_up),
                 at: crate::micros_to_datetime(closed),
             });
         }
@@ -563,6 +674,7 @@ impl App {
                 .await?;
                 let valid_from = now.date_naive().format("%Y-%m-%d").to_string();
                 let mut names = Vec::new();
+                let mut placed: Vec<(String, Relation, bool, NaiveDate)> = Vec::new();
                 // One BSN is one person, unless confirmed (and then on the record).
                 let mut errors = FieldErrors::new();
                 let mut confirmed = Vec::new();
@@ -594,29 +706,22 @@ impl App {
                     let (person_id, name) = match &m.person {
                         Person::New(p) => {
                             let person_id = new_id();
-                            residents::insert_person(
-                                &mut tx,
-                                &residents::NewPerson {
-                                    id: &person_id,
-                                    given_name: &p.given_name,
-                                    family_name: &p.family_name,
-                                    birth_date: &p.birth_date.to_string(),
-                                    bsn: p.bsn.as_ref().map(Bsn::as_str),
-                                    phone: p.phone.as_deref(),
-                                    email: p.email.as_deref(),
-                                    created_at: now_us,
-                                },
-                            )
-                            .await?;
+                            insert_new_person(&mut tx, &person_id, p, now_us).await?;
                             let name = format!(
                                 "{} ({})",
                                 p.given_name,
                                 p.birth_date.age_on(now.date_naive())
                             );
+                            placed.push((person_id.clone(), m.relation, m.parental_authority, p.birth_date.date()));
                             (person_id, name)
                         }
                         Person::Existing(person_id) => {
                             let name = self.linkable_person(&mut tx, actor, person_id, i).await?;
+                            let birth = residents::person(&mut tx, person_id)
+                                .await?
+                                .and_then(|p| NaiveDate::parse_from_str(&p.birth_date, "%Y-%m-%d").ok())
+                                .unwrap_or_default();
+                            placed.push((person_id.clone(), m.relation, m.parental_authority, birth));
                             (
                                 person_id.clone(),
                                 format!("{name} (ook lid van een ander huishouden)"),
@@ -633,6 +738,30 @@ impl App {
                     )
                     .await?;
                     names.push(name);
+                }
+                // Each parent is related to each child of the household; gezag per pair, as
+                // the form said it for the parent (and only over a minor).
+                let today = now.date_naive();
+                for (child, _, _, child_birth) in placed.iter().filter(|p| p.1 == Relation::Child) {
+                    for (parent, _, authority, _) in placed.iter().filter(|p| p.1 == Relation::Parent) {
+                        let gezag = *authority && relation::is_minor_on(*child_birth, today);
+                        spil_store::relations::insert(
+                            &mut tx,
+                            &spil_store::relations::NewRelation {
+                                id: &new_id(),
+                                person_id: child,
+                                kind: RelationKind::Ouder.key(),
+                                to_person_id: Some(parent),
+                                to_organisation_id: None,
+                                gezag,
+                                valid_from: &valid_from,
+                                valid_to: None,
+                                created_at: now_us,
+                                created_by: &actor.user_id,
+                            },
+                        )
+                        .await?;
+                    }
                 }
                 let created = (
                     format!(

@@ -91,6 +91,20 @@ pub struct MemberInput {
     /// (`bsn_known`) unless the professional confirms it is a separate record; the
     /// confirmation is journalled and logged.
     pub confirm_bsn_known: Option<bool>,
+    /// iStandaarden gender code: 0 unknown, 1 male, 2 female.
+    pub gender: Option<String>,
+    /// Voorvoegsel: `van`, `de`, `van der`.
+    pub name_prefix: Option<String>,
+    /// Initials: `B.J.`.
+    pub initials: Option<String>,
+    /// A language other than Dutch to talk in.
+    pub language: Option<String>,
+    /// An interpreter is needed.
+    pub interpreter: Option<bool>,
+    /// A pace that needs attention: lvb or nah.
+    pub pace: Option<String>,
+    /// How to communicate, in the team's words.
+    pub communication_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -121,6 +135,9 @@ pub struct StatusInput {
     /// registered, exploring, plan, support, waakvlam or closed.
     #[serde(default)]
     pub status: String,
+    /// Why the trajectory closes; required with `closed`: goals_reached, referred_on,
+    /// moved_away, resident_ended, no_contact or deceased.
+    pub close_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -241,6 +258,32 @@ pub struct HouseholdView {
     pub permissions: PermissionsView,
     /// The controller: the municipality of the address (its id; `municipality` is its name).
     pub municipality_id: String,
+    /// The CBS wijk of the address, where the region's postcode table has it.
+    pub wijk_code: Option<String>,
+    /// Send it back with `PUT …/address`.
+    pub revision: i64,
+    /// Every trajectory of the household, newest first; earlier ones stay readable.
+    pub trajectories: Vec<TrajectorySummaryView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrajectorySummaryView {
+    pub id: String,
+    pub status: String,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why it closed.
+    pub close_reason: Option<String>,
+}
+
+/// Everything the household page shows, read in one gate pass.
+#[derive(Debug, Clone)]
+pub struct Dossier {
+    pub household: HouseholdView,
+    pub journal: Vec<JournalEntryView>,
+    pub assessments: Vec<crate::intake::AssessmentView>,
+    pub intake: Option<crate::intake::IntakeView>,
+    pub plan: Option<crate::plan::PlanView>,
 }
 
 /// What the caller may do with a household, each decided by the access rule.
@@ -316,4 +359,7 @@ pub struct FeedbackEvent {
     /// received, contact_made or closed.
     pub event: String,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// With `closed`: whether support goes on elsewhere (never why it ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<bool>,
 }

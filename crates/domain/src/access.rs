@@ -306,7 +306,7 @@ pub fn decide(actor: &Actor, subject: &Subject<'_>, action: Action, purpose: Pur
             decide_household(actor, facts, action)
         }
         Subject::Person(households) => {
-            if action != Action::Read && action != Action::ReadAccessLog {
+            if !matches!(action, Action::Read | Action::Write | Action::ReadAccessLog) {
                 return Deny(Denial::NotOnTeam);
             }
             if !household_purpose_fits(action, purpose) {
@@ -802,6 +802,10 @@ mod tests {
         let two_homes = [elsewhere.clone(), member.clone()];
         let one_home_elsewhere = [elsewhere.clone()];
         let regisseur_only = [regisseur.clone()];
+        let glass_only = [HouseholdFacts {
+            actor_has_break_glass: true,
+            ..household()
+        }];
         let member_only = [member.clone()];
         let coordinators_view = sensitive(false, &household());
         let queued_elsewhere = HouseholdFacts {
@@ -818,7 +822,9 @@ mod tests {
             ("break-the-glass needs the emergency purpose", anne.clone(), Subject::Household(&elsewhere), Action::BreakGlass, Purpose::Care, Deny(Denial::PurposeNotAllowed)),
             ("a person through any household", anne.clone(), Subject::Person(&two_homes), Action::Read, Purpose::Care, Allow(Basis::TeamMember)),
             ("a person only elsewhere", anne.clone(), Subject::Person(&one_home_elsewhere), Action::Read, Purpose::Care, Deny(Denial::OtherMunicipality)),
-            ("a person is not written through", anne.clone(), Subject::Person(&two_homes), Action::Write, Purpose::Care, Deny(Denial::NotOnTeam)),
+            ("a person is written through a household one may write", anne.clone(), Subject::Person(&two_homes), Action::Write, Purpose::Care, Allow(Basis::TeamMember)),
+            ("break-the-glass does not write a person", anne.clone(), Subject::Person(&glass_only), Action::Write, Purpose::Care, Deny(Denial::BreakGlassIsReadOnly)),
+            ("a person's team is not named", anne.clone(), Subject::Person(&two_homes), Action::ManageTeam, Purpose::Coordination, Deny(Denial::NotOnTeam)),
             ("a person's access log for the regisseur", anne.clone(), Subject::Person(&regisseur_only), Action::ReadAccessLog, Purpose::Coordination, Allow(Basis::Regisseur)),
             ("a person's access log not for a team member", anne.clone(), Subject::Person(&member_only), Action::ReadAccessLog, Purpose::Coordination, Deny(Denial::NotRegisseur)),
             ("a central front door serves both", central.clone(), Subject::Household(&queued_elsewhere), Action::Read, Purpose::Care, Allow(Basis::IntakeQueue)),

@@ -18,6 +18,19 @@ pub struct NewContact<'a> {
     pub created_at: i64,
 }
 
+/// The persons present at a contact.
+pub async fn insert_present(conn: &mut Conn, contact_id: &str, persons: &[&str]) -> Result<()> {
+    for person in persons {
+        sqlx::query("INSERT INTO contact_persons (contact_id, person_id) VALUES ($1, $2)")
+            .bind(contact_id)
+            .bind(*person)
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}
+
 pub async fn insert(conn: &mut Conn, c: &NewContact<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO contacts (id, household_id, team_id, kind, contact_date, minutes, participants, note, sensitive, author_id, created_at) \
@@ -123,6 +136,17 @@ pub async fn for_household(conn: &mut Conn, household_id: &str) -> Result<Vec<Co
         "SELECT c.id, c.kind, c.contact_date, c.minutes, c.participants, c.note, c.sensitive, c.author_id, u.display_name AS author \
          FROM contacts c JOIN users u ON u.id = c.author_id WHERE c.household_id = $1 \
          ORDER BY c.contact_date DESC, c.created_at DESC",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Who was present at each contact of a household: (contact id, person id).
+pub async fn present_in(conn: &mut Conn, household_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT cp.contact_id, cp.person_id FROM contact_persons cp JOIN contacts c ON c.id = cp.contact_id \
+         WHERE c.household_id = $1 ORDER BY cp.contact_id, cp.person_id",
     )
     .bind(household_id)
     .fetch_all(conn)

@@ -134,6 +134,29 @@ pub struct AssessmentRow {
     pub created_by: String,
 }
 
+/// A person's assessments in any household, oldest first, with the household they were made in.
+pub async fn assessments_of_person(
+    conn: &mut Conn,
+    person_id: &str,
+) -> Result<Vec<(String, AssessmentRow)>> {
+    #[derive(FromRow)]
+    struct Row {
+        household_id: String,
+        #[sqlx(flatten)]
+        assessment: AssessmentRow,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT a.household_id, a.id, a.person_id, a.assessed_on, a.scores, a.strengths, a.notes, a.created_at, \
+                u.username AS created_by \
+         FROM assessments a JOIN users u ON u.id = a.created_by \
+         WHERE a.person_id = $1 ORDER BY a.assessed_on, a.created_at",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.household_id, r.assessment)).collect())
+}
+
 /// A household's assessments, newest first.
 pub async fn assessments(conn: &mut Conn, household_id: &str) -> Result<Vec<AssessmentRow>> {
     Ok(sqlx::query_as(

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod journal;
 pub mod org;
 pub mod plans;
+pub mod relations;
 pub mod residents;
 pub mod sessions;
 pub mod throttles;

@@ -13,6 +13,13 @@ pub struct NewPerson<'a> {
     pub phone: Option<&'a str>,
     pub email: Option<&'a str>,
     pub created_at: i64,
+    pub gender: &'a str,
+    pub name_prefix: Option<&'a str>,
+    pub initials: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub interpreter: bool,
+    pub pace: Option<&'a str>,
+    pub communication_note: Option<&'a str>,
 }
 
 /// The key that finds a family name regardless of case and spacing.
@@ -26,8 +33,9 @@ pub fn family_name_key(family_name: &str) -> String {
 
 pub async fn insert_person(conn: &mut Conn, p: &NewPerson<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO persons (id, given_name, family_name, family_name_key, birth_date, bsn, phone, email, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO persons (id, given_name, family_name, family_name_key, birth_date, bsn, phone, email, created_at, \
+         gender, name_prefix, initials, language, interpreter, pace, communication_note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(p.id)
     .bind(p.given_name)
@@ -38,6 +46,13 @@ pub async fn insert_person(conn: &mut Conn, p: &NewPerson<'_>) -> Result<()> {
     .bind(p.phone)
     .bind(p.email)
     .bind(p.created_at)
+    .bind(p.gender)
+    .bind(p.name_prefix)
+    .bind(p.initials)
+    .bind(p.language)
+    .bind(i64::from(p.interpreter))
+    .bind(p.pace)
+    .bind(p.communication_note)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
@@ -210,12 +225,14 @@ pub struct HouseholdRow {
     pub city: String,
     pub buurt_code: Option<String>,
     pub created_at: i64,
+    pub wijk_code: Option<String>,
+    pub revision: i64,
 }
 
 pub async fn household(conn: &mut Conn, id: &str) -> Result<Option<HouseholdRow>> {
     Ok(sqlx::query_as(
         "SELECT h.id, h.municipality_id, m.name AS municipality_name, h.intake_team_id, t.name AS intake_team_name, \
-                h.street, h.house_number, h.postcode, h.city, h.buurt_code, h.created_at \
+                h.street, h.house_number, h.postcode, h.city, h.buurt_code, h.created_at, h.wijk_code, h.revision \
          FROM households h JOIN municipalities m ON m.id = h.municipality_id JOIN teams t ON t.id = h.intake_team_id \
          WHERE h.id = $1",
     )
@@ -423,6 +440,53 @@ pub async fn current_households_of(conn: &mut Conn, person_id: &str) -> Result<V
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
+/// Everything Spil records about a person as such.
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonDetailsRow {
+    pub id: String,
+    pub given_name: String,
+    pub name_prefix: Option<String>,
+    pub family_name: String,
+    pub initials: Option<String>,
+    pub birth_date: String,
+    pub gender: String,
+    pub bsn: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: i64,
+    pub pace: Option<String>,
+    pub communication_note: Option<String>,
+}
+
+pub async fn person_details(conn: &mut Conn, id: &str) -> Result<Option<PersonDetailsRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, given_name, name_prefix, family_name, initials, birth_date, gender, bsn, language, interpreter, pace, \
+         communication_note FROM persons WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// A membership of a person, in any household.
+#[derive(Debug, Clone, FromRow)]
+pub struct MembershipRow {
+    pub household_id: String,
+    pub relation: String,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    pub end_reason: Option<String>,
+}
+
+pub async fn memberships_of(conn: &mut Conn, person_id: &str) -> Result<Vec<MembershipRow>> {
+    Ok(sqlx::query_as(
+        "SELECT household_id, relation, valid_from, valid_to, end_reason FROM household_members \
+         WHERE person_id = $1 ORDER BY valid_from, household_id",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Every household a person is or was a member of, oldest membership first.
 pub async fn households_of(conn: &mut Conn, person_id: &str) -> Result<Vec<String>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
@@ -461,7 +525,7 @@ pub(crate) const FILE_HEAD_SQL: &str = "SELECT h.municipality_id, h.intake_team_
            CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.household_id = h.id AND b.user_id = $2 AND b.expires_at > $3) \
                 THEN 1 ELSE 0 END AS break_glass, \
            h.id, m.name AS municipality_name, tm.name AS intake_team_name, h.street, h.house_number, h.postcode, h.city, \
-           h.buurt_code, h.created_at, \
+           h.buurt_code, h.created_at, h.wijk_code, h.revision, \
            t.id AS trajectory_id, t.status AS trajectory_status, u.username AS regisseur_username, \
            u.display_name AS regisseur_name, t.opened_at, t.closed_at, t.team_revision \
          FROM households h \
@@ -497,6 +561,7 @@ pub struct FeedbackFacts {
     pub received_at: i64,
     pub first_contact: Option<String>,
     pub closed_at: Option<i64>,
+    pub close_reason: Option<String>,
 }
 
 pub async fn feedback_facts(
@@ -506,7 +571,7 @@ pub async fn feedback_facts(
     Ok(sqlx::query_as(
         "SELECT r.household_id, r.route, r.feedback_consent, r.received_at, \
                 (SELECT MIN(c.contact_date) FROM contacts c WHERE c.household_id = r.household_id AND c.created_at >= r.created_at) AS first_contact, \
-                t.closed_at \
+                t.closed_at, t.close_reason \
          FROM registrations r JOIN trajectories t ON t.id = r.trajectory_id WHERE r.id = $1",
     )
     .bind(registration_id)

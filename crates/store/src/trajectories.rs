@@ -38,6 +38,26 @@ pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<Traje
         .await?)
 }
 
+/// Every trajectory of a household, newest first.
+pub async fn of_household(conn: &mut Conn, household_id: &str) -> Result<Vec<TrajectorySummaryRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, status, opened_at, closed_at, close_reason FROM trajectories WHERE household_id = $1 \
+         ORDER BY opened_at DESC, id DESC",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TrajectorySummaryRow {
+    pub id: String,
+    pub status: String,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub close_reason: Option<String>,
+}
+
 pub async fn open(conn: &mut Conn, household_id: &str) -> Result<Option<TrajectoryRow>> {
     match current(conn, household_id).await? {
         Some(t) if t.closed_at.is_none() => Ok(Some(t)),
@@ -73,12 +93,14 @@ pub async fn set_status(
     from: &str,
     to: &str,
     closed_at: Option<i64>,
+    close_reason: Option<&str>,
 ) -> Result<bool> {
-    let done = sqlx::query("UPDATE trajectories SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4 AND closed_at IS NULL")
+    let done = sqlx::query("UPDATE trajectories SET status = $1, closed_at = $2, close_reason = $5 WHERE id = $3 AND status = $4 AND closed_at IS NULL")
         .bind(to)
         .bind(closed_at)
         .bind(id)
         .bind(from)
+        .bind(close_reason)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)

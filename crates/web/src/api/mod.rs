@@ -5,6 +5,7 @@ mod auth;
 mod contacts;
 mod households;
 mod intake;
+mod persons;
 mod plan;
 pub(crate) use contacts::ReportQuery;
 pub(crate) use plan::plan_pdf_response;
@@ -82,6 +83,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plan::agree))
         .routes(routes!(plan::evaluate, plan::evaluations))
         .routes(routes!(plan::pdf))
+        .routes(routes!(persons::list_organisations, persons::add_organisation))
+        .routes(routes!(persons::get_person))
+        .routes(routes!(persons::add_relation))
+        .routes(routes!(persons::person_access_log))
+        .routes(routes!(persons::add_member))
+        .routes(routes!(persons::end_membership))
+        .routes(routes!(persons::move_household))
+        .routes(routes!(persons::moves))
         .routes(routes!(openapi_json))
 }
 

@@ -63,8 +63,16 @@ pub async fn put_plan(
     Ok((etag(saved.revision), Json(saved)).into_response())
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    /// The plan of an earlier trajectory of this household (default: the open one, or else
+    /// the latest).
+    trajectory_id: Option<String>,
+}
+
 /// The current plan with its version and the household's agreement (null when not agreed).
-#[utoipa::path(get, path = "/api/v1/households/{id}/plan", tag = "plan", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/households/{id}/plan", tag = "plan", params(("id" = String, Path), PlanQuery),
     security(("bearer" = [])),
     responses((status = 200, body = PlanView, headers(("ETag" = String, description = "The plan's revision"))),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -72,8 +80,18 @@ pub async fn get_plan(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
     Path(id): Path<String>,
+    super::ApiQuery(query): super::ApiQuery<PlanQuery>,
 ) -> Result<Response, ApiError> {
-    match state.app.plan(&session.actor, &id).await? {
+    let plan = match query.trajectory_id.as_deref() {
+        Some(trajectory) => {
+            state
+                .app
+                .plan_of_trajectory(&session.actor, &id, trajectory)
+                .await?
+        }
+        None => state.app.plan(&session.actor, &id).await?,
+    };
+    match plan {
         Some(plan) => Ok((etag(plan.revision), Json(plan)).into_response()),
         None => Err(spil_app::AppError::NotFound.into()),
     }

@@ -171,6 +171,12 @@ pub async fn add(
             .collect(),
         note: text(&values, "note"),
         sensitive: Some(values.contains_key("sensitive")),
+        // One checkbox per member: `present_<person id>`.
+        present: values
+            .keys()
+            .filter_map(|k| k.strip_prefix("present_"))
+            .map(str::to_owned)
+            .collect(),
     };
     match state
         .app

@@ -8,8 +8,7 @@ use axum::response::{Html, Redirect};
 use axum::Form;
 use serde::Deserialize;
 use spil_app::views::*;
-use spil_app::AppError;
-use spil_domain::trajectory::TrajectoryStatus;
+use spil_domain::trajectory::{CloseReason, TrajectoryStatus};
 
 use super::forms::{
     dutch_date, dutch_datetime, route_label, status_label, team_role_label, urgency_label,
@@ -62,6 +61,7 @@ struct HouseholdPage {
     next_statuses: Vec<(String, String)>,
     /// Where the plan stands, in words; `None` when there is no plan yet.
     plan_state: Option<String>,
+    close_reasons: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -92,30 +92,28 @@ pub async fn page(
 ) -> Result<Html<String>, PageError> {
     let mut layout = Layout::for_session(&user.session, "");
     let actor = &user.session.actor;
-    let h = match state.app.household(actor, &id).await {
-        Ok(h) => h,
+    // One gate pass and one access-log entry for the whole page.
+    let dossier = match state.app.dossier(actor, &id).await {
+        Ok(d) => d,
         Err(error) => return Err(PageError::App(error, ErrorContext::boxed(layout, id))),
     };
-    let journal = state.app.household_journal(actor, &id).await?;
-    let assessments = match state.app.assessments(actor, &id).await {
-        Ok(list) => list,
-        Err(AppError::Conflict { .. }) => Vec::new(),
-        Err(other) => return Err(other.into()),
-    };
+    let Dossier {
+        household: h,
+        journal,
+        assessments,
+        intake,
+        plan,
+    } = dossier;
     // Safety first: what the intake recorded about safety heads the page.
-    let safety = match state.app.intake(actor, &id).await {
-        Ok(Some(intake)) => match intake.intake.safety_level.as_str() {
-            "zorgen" => Some("Er zijn zorgen over de veiligheid in dit huishouden."),
-            "onveilig" => Some("Dit huishouden is onveilig. Veiligheid gaat voor; volg de Meldcode."),
-            "acuut_onveilig" => Some(
-                "Acuut onveilig. Veiligheid gaat voor alles: handel nu volgens de crisisroute en de Meldcode.",
-            ),
-            _ => None,
-        },
-        Ok(None) | Err(AppError::Conflict { .. }) => None,
-        Err(other) => return Err(other.into()),
-    };
-    let plan_state = state.app.plan(actor, &id).await?.map(|p| {
+    let safety = intake.and_then(|intake| match intake.intake.safety_level.as_str() {
+        "zorgen" => Some("Er zijn zorgen over de veiligheid in dit huishouden."),
+        "onveilig" => Some("Dit huishouden is onveilig. Veiligheid gaat voor; volg de Meldcode."),
+        "acuut_onveilig" => Some(
+            "Acuut onveilig. Veiligheid gaat voor alles: handel nu volgens de crisisroute en de Meldcode.",
+        ),
+        _ => None,
+    });
+    let plan_state = plan.map(|p| {
         format!(
             "Versie {}: {}, {} doelen, {} acties",
             p.version,
@@ -150,12 +148,11 @@ pub async fn page(
         }
         _ => String::new(),
     };
-    let is_regisseur = h.access == "regisseur";
-    let is_coordinator = h.access == "coordinator";
-    let can_manage = is_regisseur || is_coordinator || h.access == "intake_queue";
+    // What the caller may do is the gate's decision, not the page's.
+    let can_manage = h.permissions.manage_team;
     let current = h.trajectory.as_ref().filter(|t| t.closed_at.is_none());
     let next_statuses = match current.and_then(|t| TrajectoryStatus::parse(&t.status).ok()) {
-        Some(status) if is_regisseur || is_coordinator => TrajectoryStatus::ALL
+        Some(status) if h.permissions.change_status => TrajectoryStatus::ALL
             .iter()
             .filter(|next| status.can_move_to(**next))
             .map(|s| (s.key().to_owned(), s.label().to_owned()))
@@ -163,6 +160,10 @@ pub async fn page(
         _ => Vec::new(),
     };
     let page = HouseholdPage {
+        close_reasons: CloseReason::ALL
+            .iter()
+            .map(|r| (r.key().to_owned(), r.label().to_owned()))
+            .collect(),
         plan_state,
         safety,
         score_trends,
@@ -294,6 +295,7 @@ pub async fn set_status(
     user.check_form(&values)?;
     let input = StatusInput {
         status: values.get("status").cloned().unwrap_or_default(),
+        close_reason: values.get("close_reason").cloned().filter(|r| !r.is_empty()),
     };
     state
         .app

@@ -256,6 +256,9 @@ fn to_input(values: &HashMap<String, String>) -> RegistrationInput {
             email: None,
             // The professional ticked "checked: someone else" after seeing the matches.
             confirm_bsn_known: Some(values.get("confirm_new").is_some_and(|v| v == "1")),
+            gender: optional(values, &format!("m{i}_gender")),
+            name_prefix: optional(values, &format!("m{i}_name_prefix")),
+            ..MemberInput::default()
         })
         .collect();
     let referrer = ReferrerInput {

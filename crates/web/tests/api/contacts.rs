@@ -253,16 +253,20 @@ async fn the_referrer_gets_status_feedback_only_with_consent() {
     app.put(
         &anne,
         &format!("/api/v1/households/{household}/status"),
-        &json!({"status": "closed"}),
+        &json!({"status": "closed", "close_reason": "referred_on"}),
     )
     .await;
     let (_, events) = app.get(&anne, &feedback(&registration)).await;
     assert_eq!(names(&events), ["received", "contact_made", "closed"]);
     assert!(!events.to_string().contains("Geheim"));
+    // The referrer hears that support goes on elsewhere, not why the trajectory closed.
+    assert_eq!(events[2]["follow_up"], true, "{events}");
+    assert!(!events.to_string().contains("referred_on"));
     for event in events.as_array().into_iter().flatten() {
+        let keys = if event["event"] == "closed" { 3 } else { 2 };
         assert_eq!(
             event.as_object().map(|o| o.len()),
-            Some(2),
+            Some(keys),
             "status and time only: {event}"
         );
     }
@@ -344,7 +348,7 @@ async fn waakvlam_puts_households_on_the_worklist_until_the_trajectory_closes() 
     app.put(
         &anne,
         &format!("/api/v1/households/{h}/status"),
-        &json!({"status": "closed"}),
+        &json!({"status": "closed", "close_reason": "goals_reached"}),
     )
     .await;
     let (_, worklist) = app.get(&anne, "/api/v1/worklist").await;

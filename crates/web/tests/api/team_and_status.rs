@@ -96,11 +96,32 @@ async fn the_trajectory_moves_through_its_statuses_with_a_regisseur_and_every_st
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["fields"]["status"], "unknown_value");
 
-    let (status, _) = app
+    // Closing needs a reason; without one nothing changes.
+    let (status, body) = app
         .put(
             &anne,
             &format!("{path}/status"),
             &json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"]["close_reason"], "required");
+    let (status, body) = app
+        .put(
+            &anne,
+            &format!("{path}/status"),
+            &json!({"status": "closed", "close_reason": "gone_fishing"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"]["close_reason"], "unknown_value");
+    let (_, household) = app.get(&anne, &path).await;
+    assert_eq!(household["trajectory"]["status"], "waakvlam", "nothing written");
+    let (status, _) = app
+        .put(
+            &anne,
+            &format!("{path}/status"),
+            &json!({"status": "closed", "close_reason": "goals_reached"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -140,7 +161,7 @@ async fn a_new_registration_after_closing_opens_a_new_trajectory() {
         app.put(
             &anne,
             &format!("{path}/status"),
-            &json!({"status": "closed"})
+            &json!({"status": "closed", "close_reason": "moved_away"})
         )
         .await
         .0,
@@ -153,6 +174,23 @@ async fn a_new_registration_after_closing_opens_a_new_trajectory() {
     assert_ne!(created["trajectory_id"], before["trajectory"]["id"]);
     let (_, after) = app.get(&anne, &path).await;
     assert_eq!(after["trajectory"]["status"], "registered");
+
+    // The plan belongs to the trajectory: the new one starts without, the earlier one stays.
+    let old = before["trajectory"]["id"].as_str().unwrap_or_default();
+    assert_eq!(after["trajectories"].as_array().map(Vec::len), Some(2), "{after}");
+    assert_eq!(after["trajectories"][1]["id"], old);
+    assert_eq!(after["trajectories"][1]["close_reason"], "moved_away");
+    let (status, _) = app.get(&anne, &format!("{path}/plan")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a fresh trajectory has a fresh plan");
+    let (status, earlier) = app
+        .get(&anne, &format!("{path}/plan?trajectory_id={old}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{earlier}");
+    assert!(!earlier["goals"].as_array().is_none_or(Vec::is_empty), "{earlier}");
+    let (status, _) = app
+        .get(&anne, &format!("{path}/plan?trajectory_id=not-this-households"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
