@@ -95,7 +95,11 @@ impl App {
         let mut errors = FieldErrors::new();
         let relation = errors.check("relation", Relation::parse(&input.relation));
         let from = errors.check("valid_from", not_in_future(&input.valid_from));
-        let known = input.person_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        let known = input
+            .person_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
         let new = match (known, &input.person) {
             (Some(_), None) => None,
             (None, Some(person)) => {
@@ -147,13 +151,25 @@ impl App {
             (None, None) => return Err(AppError::invalid_field("person", FieldError::Required)),
         };
         let current = residents::members(&mut tx, household_id).await?;
-        if current.iter().any(|m| m.person_id == person_id && m.valid_to.is_none()) {
+        if current
+            .iter()
+            .any(|m| m.person_id == person_id && m.valid_to.is_none())
+        {
             return Err(AppError::conflict(
                 "already_a_member",
                 "Deze persoon hoort al bij dit huishouden.",
             ));
         }
-        match residents::insert_member(&mut tx, household_id, &person_id, relation.key(), false, &from.to_string()).await {
+        match residents::insert_member(
+            &mut tx,
+            household_id,
+            &person_id,
+            relation.key(),
+            false,
+            &from.to_string(),
+        )
+        .await
+        {
             Err(StoreError::Conflict) => {
                 return Err(AppError::conflict(
                     "already_a_member",
@@ -200,7 +216,10 @@ impl App {
             if let Err(AppError::Forbidden(_) | AppError::NotFound) =
                 self.precheck(actor, home, Action::Write).await
             {
-                return Err(AppError::invalid_field("children_household_id", FieldError::NotAllowed));
+                return Err(AppError::invalid_field(
+                    "children_household_id",
+                    FieldError::NotAllowed,
+                ));
             }
         }
         let tx = self.store().begin().await?;
@@ -218,7 +237,10 @@ impl App {
                 })
             })
             .collect();
-        let Some(leaving) = members.iter().find(|m| m.person_id == person_id && m.valid_to.is_none()) else {
+        let Some(leaving) = members
+            .iter()
+            .find(|m| m.person_id == person_id && m.valid_to.is_none())
+        else {
             return Err(AppError::NotFound);
         };
         if to.to_string() < leaving.valid_from {
@@ -234,9 +256,19 @@ impl App {
             Vec::new()
         };
         if alone && children_home.is_none() {
-            return Err(AppError::invalid_field("children_household_id", FieldError::ChildrenNeedHome));
+            return Err(AppError::invalid_field(
+                "children_household_id",
+                FieldError::ChildrenNeedHome,
+            ));
         }
-        store::end_membership(&mut tx, household_id, person_id, &to.to_string(), reason.key()).await?;
+        store::end_membership(
+            &mut tx,
+            household_id,
+            person_id,
+            &to.to_string(),
+            reason.key(),
+        )
+        .await?;
         let mut journal = Entries::household(&actor.user_id, household_id);
         journal.add(
             "household.member_left",
@@ -246,9 +278,28 @@ impl App {
         if let Some(home) = children_home {
             let mut there = Entries::household(&actor.user_id, home);
             for child in &children {
-                store::end_membership(&mut tx, household_id, &child.person_id, &to.to_string(), MembershipEnd::MovedOut.key()).await?;
-                if !residents::members(&mut tx, home).await?.iter().any(|m| m.person_id == child.person_id && m.valid_to.is_none()) {
-                    residents::insert_member(&mut tx, home, &child.person_id, Relation::Child.key(), false, &to.to_string()).await?;
+                store::end_membership(
+                    &mut tx,
+                    household_id,
+                    &child.person_id,
+                    &to.to_string(),
+                    MembershipEnd::MovedOut.key(),
+                )
+                .await?;
+                if !residents::members(&mut tx, home)
+                    .await?
+                    .iter()
+                    .any(|m| m.person_id == child.person_id && m.valid_to.is_none())
+                {
+                    residents::insert_member(
+                        &mut tx,
+                        home,
+                        &child.person_id,
+                        Relation::Child.key(),
+                        false,
+                        &to.to_string(),
+                    )
+                    .await?;
                 }
                 journal.add(
                     "household.member_left",
@@ -302,7 +353,9 @@ impl App {
             return Err(AppError::Rule {
                 code: "revision_required",
                 field: "revision",
-                message: "Geef de revisie van het huishouden mee waarop deze wijziging is gebaseerd.".into(),
+                message:
+                    "Geef de revisie van het huishouden mee waarop deze wijziging is gebaseerd."
+                        .into(),
             });
         };
         let area = crate::organisations::area_of(&mut tx, &postcode)
@@ -316,7 +369,12 @@ impl App {
                 .await?;
             tx = t;
             let serving = org::teams_serving(&mut tx, &area.municipality_id).await?;
-            match input.team_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            match input
+                .team_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
                 Some(chosen) if serving.iter().any(|t| t.id == chosen) => chosen.to_owned(),
                 Some(_) => return Err(AppError::invalid_field("team_id", FieldError::NotServed)),
                 None if serving.len() == 1 => serving[0].id.clone(),
@@ -365,7 +423,10 @@ impl App {
             if let Some(open) = trajectories::open(&mut tx, household_id).await? {
                 store::release_team(&mut tx, &open.id).await?;
             }
-            let to = org::municipality(&mut tx, &area.municipality_id).await?.map(|m| m.name).unwrap_or_default();
+            let to = org::municipality(&mut tx, &area.municipality_id)
+                .await?
+                .map(|m| m.name)
+                .unwrap_or_default();
             journal.add(
                 "household.moved",
                 format!("Verhuisd naar {street} {house_number}, {city} ({to}) op {}; de gemeente {to} is nu verantwoordelijk en het team daar neemt het over", moved_on.format("%d-%m-%Y")),
@@ -397,7 +458,8 @@ impl App {
         .await?;
         let since = today() - chrono::Duration::days(90);
         let mut conn = self.store().reader().await?;
-        let rows = store::moved_from_teams_of(&mut conn, &actor.user_id, &since.to_string()).await?;
+        let rows =
+            store::moved_from_teams_of(&mut conn, &actor.user_id, &since.to_string()).await?;
         Ok(rows
             .into_iter()
             .map(|r| MovedView {

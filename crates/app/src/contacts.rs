@@ -1,9 +1,7 @@
 //! Contacts with a household and basishulp time ("13–14 hours of support per resident").
 
 use serde::{Deserialize, Serialize};
-use spil_domain::access::{
-    decide, Action, Actor, Category, Denial, Purpose, RecordFacts, Subject,
-};
+use spil_domain::access::{decide, Action, Actor, Category, Denial, Purpose, RecordFacts, Subject};
 use spil_domain::contact::{parse_minutes, ContactKind};
 use spil_domain::field::optional_text;
 use spil_domain::person::BirthDate;
@@ -189,7 +187,8 @@ impl App {
         let rows = contacts::for_household(&mut conn, household_id).await?;
         let present = contacts::present_in(&mut conn, household_id).await?;
         drop(conn);
-        self.admit(actor, household_id, &pass, "read_contacts").await?;
+        self.admit(actor, household_id, &pass, "read_contacts")
+            .await?;
         // A sensitive note has a rule of its own: its author and the regisseur.
         let may_read = |author_id: &str| {
             decide(
@@ -286,7 +285,12 @@ impl App {
         )
         .await?;
         let only_team = if counted_by.identifies_people() {
-            Some(actor.team_id.as_deref().ok_or(AppError::Forbidden(Denial::NotOnTeam))?)
+            Some(
+                actor
+                    .team_id
+                    .as_deref()
+                    .ok_or(AppError::Forbidden(Denial::NotOnTeam))?,
+            )
         } else {
             None
         };

@@ -168,7 +168,8 @@ impl App {
     ) -> AppResult<()> {
         let decided = {
             let mut conn = self.store().reader().await?;
-            self.decide_on(&mut conn, actor, household_id, action).await?
+            self.decide_on(&mut conn, actor, household_id, action)
+                .await?
         };
         match decided {
             Ok(_) => Ok(()),
@@ -205,7 +206,8 @@ impl App {
     ) -> AppResult<Pass> {
         let decided = {
             let mut conn = self.store().reader().await?;
-            self.decide_on(&mut conn, actor, household_id, action).await?
+            self.decide_on(&mut conn, actor, household_id, action)
+                .await?
         };
         match decided {
             Ok(pass) => {
@@ -228,13 +230,25 @@ impl App {
     ) -> AppResult<Basis> {
         match decide(actor, subject, action, purpose) {
             Decision::Allow(basis) => {
-                self.log_access(entry(actor, None, what, Outcome::Allowed(basis), Some(purpose)))
-                    .await?;
+                self.log_access(entry(
+                    actor,
+                    None,
+                    what,
+                    Outcome::Allowed(basis),
+                    Some(purpose),
+                ))
+                .await?;
                 Ok(basis)
             }
             Decision::Deny(denial) => {
-                self.log_access(entry(actor, None, what, Outcome::Denied(denial), Some(purpose)))
-                    .await?;
+                self.log_access(entry(
+                    actor,
+                    None,
+                    what,
+                    Outcome::Denied(denial),
+                    Some(purpose),
+                ))
+                .await?;
                 Err(AppError::Forbidden(denial))
             }
         }

@@ -34,7 +34,8 @@ impl App {
     /// intake and the plan — in one gate pass with one access-log entry.
     pub async fn dossier(&self, actor: &Actor, household_id: &str) -> AppResult<Dossier> {
         let (household, pass) = self.household_unlogged(actor, household_id).await?;
-        self.admit(actor, household_id, &pass, "read_dossier").await?;
+        self.admit(actor, household_id, &pass, "read_dossier")
+            .await?;
         Ok(Dossier {
             journal: self.journal_of(&pass, household_id).await?,
             assessments: self.assessments_of(&pass, household_id).await?,
@@ -93,76 +94,79 @@ impl App {
             _ => None,
         };
         let today = today();
-        Ok((HouseholdView {
-            id: household.id,
-            revision: household.revision,
-            trajectories: all_trajectories
-                .into_iter()
-                .map(|t| TrajectorySummaryView {
-                    id: t.id,
-                    status: t.status,
-                    opened_at: micros_to_datetime(t.opened_at),
-                    closed_at: t.closed_at.map(micros_to_datetime),
-                    close_reason: t.close_reason,
-                })
-                .collect(),
-            wijk_code: household.wijk_code,
-            address: AddressView {
-                street: household.street,
-                house_number: household.house_number,
-                postcode: household.postcode,
-                city: household.city,
-                buurt_code: household.buurt_code,
+        Ok((
+            HouseholdView {
+                id: household.id,
+                revision: household.revision,
+                trajectories: all_trajectories
+                    .into_iter()
+                    .map(|t| TrajectorySummaryView {
+                        id: t.id,
+                        status: t.status,
+                        opened_at: micros_to_datetime(t.opened_at),
+                        closed_at: t.closed_at.map(micros_to_datetime),
+                        close_reason: t.close_reason,
+                    })
+                    .collect(),
+                wijk_code: household.wijk_code,
+                address: AddressView {
+                    street: household.street,
+                    house_number: household.house_number,
+                    postcode: household.postcode,
+                    city: household.city,
+                    buurt_code: household.buurt_code,
+                },
+                municipality: household.municipality_name,
+                intake_team: household.intake_team_name,
+                members: members
+                    .into_iter()
+                    .map(|m| MemberView {
+                        age: BirthDate::parse(&m.birth_date, today)
+                            .map(|b| b.age_on(today))
+                            .unwrap_or_default(),
+                        parental_authority: m.parental_authority(),
+                        person_id: m.person_id,
+                        given_name: m.given_name,
+                        family_name: m.family_name,
+                        birth_date: m.birth_date,
+                        relation: m.relation,
+                        bsn: m.bsn,
+                        phone: m.phone,
+                        email: m.email,
+                        valid_from: m.valid_from,
+                        valid_to: m.valid_to,
+                    })
+                    .collect(),
+                registrations: registrations
+                    .into_iter()
+                    .map(|r| RegistrationView {
+                        referrer: if r.referrer_name.is_some()
+                            || r.referrer_organisation.is_some()
+                            || r.referrer_contact.is_some()
+                        {
+                            Some(ReferrerView {
+                                name: r.referrer_name,
+                                organisation: r.referrer_organisation,
+                                contact: r.referrer_contact,
+                            })
+                        } else {
+                            None
+                        },
+                        id: r.id,
+                        route: r.route,
+                        question: r.question,
+                        urgency: r.urgency,
+                        received_at: micros_to_datetime(r.received_at),
+                        registered_by: r.registered_by,
+                    })
+                    .collect(),
+                trajectory,
+                access: pass.basis.key().to_owned(),
+                permissions: pass.permissions.into(),
+                municipality_id: household.municipality_id,
             },
-            municipality: household.municipality_name,
-            intake_team: household.intake_team_name,
-            members: members
-                .into_iter()
-                .map(|m| MemberView {
-                    age: BirthDate::parse(&m.birth_date, today)
-                        .map(|b| b.age_on(today))
-                        .unwrap_or_default(),
-                    parental_authority: m.parental_authority(),
-                    person_id: m.person_id,
-                    given_name: m.given_name,
-                    family_name: m.family_name,
-                    birth_date: m.birth_date,
-                    relation: m.relation,
-                    bsn: m.bsn,
-                    phone: m.phone,
-                    email: m.email,
-                    valid_from: m.valid_from,
-                    valid_to: m.valid_to,
-                })
-                .collect(),
-            registrations: registrations
-                .into_iter()
-                .map(|r| RegistrationView {
-                    referrer: if r.referrer_name.is_some()
-                        || r.referrer_organisation.is_some()
-                        || r.referrer_contact.is_some()
-                    {
-                        Some(ReferrerView {
-                            name: r.referrer_name,
-                            organisation: r.referrer_organisation,
-                            contact: r.referrer_contact,
-                        })
-                    } else {
-                        None
-                    },
-                    id: r.id,
-                    route: r.route,
-                    question: r.question,
-                    urgency: r.urgency,
-                    received_at: micros_to_datetime(r.received_at),
-                    registered_by: r.registered_by,
-                })
-                .collect(),
-            trajectory,
-            access: pass.basis.key().to_owned(),
-            permissions: pass.permissions.into(),
-            municipality_id: household.municipality_id,
-        }, pass))
+            pass,
+        ))
     }
 
     /// The household's journal, oldest first.
@@ -206,30 +210,18 @@ impl App {
         )
         .await?;
         let mut conn = self.store().reader().await?;
-        let coordinator = actor.role == spil_domain::org::Role::Coordinator;
-        let rows = residents::mine(
-            &mut conn,
-            &actor.user_id,
-            actor.team_id.as_deref(),
-            coordinator,
-            limit,
-            offset,
-        )
-        .await?;
+        let scope = spil_domain::access::list_scope(actor);
+        let rows =
+            residents::mine(&mut conn, &actor.user_id, scope.whole_teams, limit, offset).await?;
         let total = match rows.first() {
             Some(r) => r.total,
             // Past the end: the page is empty, the total still counts.
-            None if offset > 0 => residents::mine(
-                &mut conn,
-                &actor.user_id,
-                actor.team_id.as_deref(),
-                coordinator,
-                1,
-                0,
-            )
-            .await?
-            .first()
-            .map_or(0, |r| r.total),
+            None if offset > 0 => {
+                residents::mine(&mut conn, &actor.user_id, scope.whole_teams, 1, 0)
+                    .await?
+                    .first()
+                    .map_or(0, |r| r.total)
+            }
             None => 0,
         };
         drop(conn);
@@ -244,6 +236,7 @@ impl App {
                 my_role: r.my_role,
                 last_registration_at: r.last_registration_at.map(micros_to_datetime),
                 urgency: r.urgency,
+                safety_level: r.safety_level,
             })
             .collect();
         Ok((page, total))
@@ -456,7 +449,12 @@ impl App {
         }
         let mut journal = Entries::household(&actor.user_id, household_id);
         let summary = match close_reason {
-            Some(reason) => format!("Status: {} → {} ({})", current.label(), next.label(), reason.label().to_lowercase()),
+            Some(reason) => format!(
+                "Status: {} → {} ({})",
+                current.label(),
+                next.label(),
+                reason.label().to_lowercase()
+            ),
             None => format!("Status: {} → {}", current.label(), next.label()),
         };
         journal.add("trajectory.status_changed", summary, serde_json::json!({ "trajectory_id": trajectory.id, "from": current.key(), "to": next.key(), "close_reason": close_reason.map(CloseReason::key) }));

@@ -218,7 +218,10 @@ impl App {
         action: Action,
     ) -> AppResult<(Vec<residents::MemberRow>, String, String, crate::gate::Pass)> {
         let mut conn = self.store().reader().await?;
-        let pass = match self.decide_on(&mut conn, actor, household_id, action).await? {
+        let pass = match self
+            .decide_on(&mut conn, actor, household_id, action)
+            .await?
+        {
             Ok(pass) => pass,
             Err(denial) => {
                 drop(conn);
@@ -979,7 +982,8 @@ impl App {
         let (_, trajectory_id, _, pass) = self
             .household_persons(actor, household_id, Action::Read)
             .await?;
-        self.admit(actor, household_id, &pass, "read_triage").await?;
+        self.admit(actor, household_id, &pass, "read_triage")
+            .await?;
         let mut conn = self.store().reader().await?;
         let Some(row) = store::latest_triage(&mut conn, &trajectory_id).await? else {
             return Ok(None);

@@ -82,8 +82,7 @@ pub(crate) async fn area_of(conn: &mut Conn, postcode: &Postcode) -> AppResult<A
 
 fn wijk_code(raw: &str) -> Result<String, FieldError> {
     let code = raw.trim().to_uppercase();
-    if code.len() == 8 && code.starts_with("WK") && code[2..].bytes().all(|b| b.is_ascii_digit())
-    {
+    if code.len() == 8 && code.starts_with("WK") && code[2..].bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
     } else {
         Err(FieldError::IdentifierInvalid)
@@ -93,7 +92,10 @@ fn wijk_code(raw: &str) -> Result<String, FieldError> {
 /// A postcode in the table: four digits (PC4) or a whole postcode (PC6).
 fn table_postcode(raw: &str) -> Result<String, FieldError> {
     let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() == 4 && compact.bytes().all(|b| b.is_ascii_digit()) && !compact.starts_with('0') {
+    if compact.len() == 4
+        && compact.bytes().all(|b| b.is_ascii_digit())
+        && !compact.starts_with('0')
+    {
         Ok(compact)
     } else {
         Postcode::parse(raw).map(|p| p.as_str().to_owned())
@@ -204,7 +206,9 @@ impl App {
         let kind = errors.check("kind", OrganisationKind::parse(&input.kind));
         let name = errors.check("name", field::required_text(&input.name, 200));
         let mut id_of = |identifier: Identifier, path: &str, raw: &Option<String>| {
-            let parsed = errors.check(path, identifier.parse(raw.as_deref())).flatten();
+            let parsed = errors
+                .check(path, identifier.parse(raw.as_deref()))
+                .flatten();
             if let (Some(_), Some(kind)) = (&parsed, kind) {
                 if !identifier.applies_to(kind) {
                     errors.add(path, FieldError::NotAllowed);
@@ -262,9 +266,9 @@ impl App {
         kind: Option<&str>,
     ) -> AppResult<Vec<OrganisationView>> {
         let kind = match kind.filter(|k| !k.is_empty()) {
-            Some(k) => Some(
-                OrganisationKind::parse(k).map_err(|e| AppError::invalid_field("kind", e))?,
-            ),
+            Some(k) => {
+                Some(OrganisationKind::parse(k).map_err(|e| AppError::invalid_field("kind", e))?)
+            }
             None => None,
         };
         self.authorize(

@@ -153,7 +153,11 @@ fn period_of(r: &RelationRow) -> Option<Period> {
 
 /// Who represents a person born on `birth` today: gezag-holders while a minor, and a curator,
 /// mentor or bewindvoerder.
-fn representation(relations: &[RelationRow], birth: NaiveDate, today: NaiveDate) -> Vec<RepresentativeView> {
+fn representation(
+    relations: &[RelationRow],
+    birth: NaiveDate,
+    today: NaiveDate,
+) -> Vec<RepresentativeView> {
     relations
         .iter()
         .filter_map(|r| {
@@ -198,8 +202,10 @@ impl App {
         drop(conn);
         let today = today();
         let birth = NaiveDate::parse_from_str(&p.birth_date, "%Y-%m-%d").unwrap_or_default();
-        let all: std::collections::HashSet<&str> =
-            memberships.iter().map(|m| m.household_id.as_str()).collect();
+        let all: std::collections::HashSet<&str> = memberships
+            .iter()
+            .map(|m| m.household_id.as_str())
+            .collect();
         let households: Vec<PersonHouseholdView> = memberships
             .iter()
             .filter(|m| readable.contains(&m.household_id))
@@ -215,10 +221,19 @@ impl App {
             age: BirthDate::parse(&p.birth_date, today)
                 .map(|b| b.age_on(today))
                 .unwrap_or_default(),
-            other_households: all.iter().filter(|h| !readable.iter().any(|r| r == *h)).count(),
+            other_households: all
+                .iter()
+                .filter(|h| !readable.iter().any(|r| r == *h))
+                .count(),
             representation: representation(&relations, birth, today),
-            relations: relations.into_iter().map(|r| relation_view(r, today)).collect(),
-            related_to: related_to.into_iter().map(|r| relation_view(r, today)).collect(),
+            relations: relations
+                .into_iter()
+                .map(|r| relation_view(r, today))
+                .collect(),
+            related_to: related_to
+                .into_iter()
+                .map(|r| relation_view(r, today))
+                .collect(),
             scores: scores
                 .into_iter()
                 .filter(|(h, _)| readable.contains(h))
@@ -261,7 +276,11 @@ impl App {
             Some(t) => errors.check("valid_to", field::date(t)).map(Some),
             None => Some(None),
         };
-        let to_person = input.to_person_id.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let to_person = input
+            .to_person_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
         let to_org = input
             .to_organisation_id
             .as_deref()
@@ -292,7 +311,10 @@ impl App {
                         .await
                         .is_ok();
                     if !readable {
-                        return Err(AppError::invalid_field("to_person_id", FieldError::NotAllowed));
+                        return Err(AppError::invalid_field(
+                            "to_person_id",
+                            FieldError::NotAllowed,
+                        ));
                     }
                     tx = self.store().begin().await?;
                 }
@@ -324,7 +346,12 @@ impl App {
                     kind: OrganisationKind::parse(&o.kind).unwrap_or(OrganisationKind::Other),
                 }
             }
-            (None, None) => return Err(AppError::invalid_field("to_person_id", FieldError::OneOfTwo)),
+            (None, None) => {
+                return Err(AppError::invalid_field(
+                    "to_person_id",
+                    FieldError::OneOfTwo,
+                ))
+            }
         };
         let existing: Vec<Existing> = store::of_person(&mut tx, person_id)
             .await?
@@ -401,8 +428,13 @@ impl App {
         actor: &Actor,
         person_id: &str,
     ) -> AppResult<Vec<PersonAccessView>> {
-        self.authorize_person(actor, person_id, Action::ReadAccessLog, "read_person_access_log")
-            .await?;
+        self.authorize_person(
+            actor,
+            person_id,
+            Action::ReadAccessLog,
+            "read_person_access_log",
+        )
+        .await?;
         let mut conn = self.store().reader().await?;
         let rows = spil_store::access_log::for_person(&mut conn, person_id, 1000).await?;
         Ok(rows

@@ -73,13 +73,11 @@ pub(crate) struct PersonDetails {
     pub communication: CommunicationNeeds,
 }
 
-
-
 /// A member is a new person, or a person Spil knows already (a child who also lives with the
 /// other parent, someone moving in).
 #[derive(Debug, Clone)]
 enum Person {
-    New(NewPerson),
+    New(Box<NewPerson>),
     Existing(String),
 }
 
@@ -165,7 +163,7 @@ fn parse_member(
         });
     }
     Some(Member {
-        person: Person::New(parse_new_person(errors, path, m, today)?),
+        person: Person::New(Box::new(parse_new_person(errors, path, m, today)?)),
         relation: relation?,
         parental_authority,
     })
@@ -228,7 +226,9 @@ pub(crate) fn parse_details(
         optional_text(m.language.as_deref(), 40),
     );
     let pace = match m.pace.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => errors.check(format!("{path}.pace"), Pace::parse(p)).map(Some),
+        Some(p) => errors
+            .check(format!("{path}.pace"), Pace::parse(p))
+            .map(Some),
         None => Some(None),
     };
     let note = errors.check(
@@ -298,10 +298,11 @@ fn parse_new_household(
     let mut seen = std::collections::HashSet::new();
     for (i, m) in members.iter().enumerate() {
         if let Some(Member {
-            person: Person::New(NewPerson { bsn: Some(bsn), .. }),
+            person: Person::New(p),
             ..
         }) = m
         {
+            let Some(bsn) = &p.bsn else { continue };
             if !seen.insert(bsn.as_str().to_owned()) {
                 errors.add(format!("members[{i}].bsn"), FieldError::NotAllowed);
             }
@@ -513,14 +514,21 @@ impl App {
             .iter()
             .enumerate()
             .filter_map(|(i, m)| match &m.person {
-                Person::New(p) => Some((i, p)),
+                Person::New(p) => Some((i, p.as_ref())),
                 Person::Existing(_) => None,
             })
             .collect();
         if new.is_empty() {
             return Ok(Vec::new());
         }
-        if !decide(actor, &Subject::FrontDoor, Action::Read, Purpose::DuplicateCheck).is_allowed() {
+        if !decide(
+            actor,
+            &Subject::FrontDoor,
+            Action::Read,
+            Purpose::DuplicateCheck,
+        )
+        .is_allowed()
+        {
             return Err(AppError::Forbidden(Denial::RoleHasNoCaseAccess));
         }
         self.count_lookup(actor).await?;
@@ -627,7 +635,8 @@ impl App {
                 // postcode, and the registering team must serve it.
                 let area = {
                     let mut conn = self.store().reader().await?;
-                    let area = crate::organisations::area_of(&mut conn, &household.postcode).await?;
+                    let area =
+                        crate::organisations::area_of(&mut conn, &household.postcode).await?;
                     if !org::team_serves(&mut conn, team_id, &area.municipality_id).await? {
                         return Err(AppError::invalid_field(
                             "household.address.postcode",
@@ -679,12 +688,10 @@ impl App {
                 let mut errors = FieldErrors::new();
                 let mut confirmed = Vec::new();
                 for (i, m) in household.members.iter().enumerate() {
-                    if let Person::New(NewPerson {
-                        bsn: Some(bsn),
-                        confirm_bsn_known,
-                        ..
-                    }) = &m.person
-                    {
+                    if let Person::New(p) = &m.person {
+                        let (Some(bsn), confirm_bsn_known) = (&p.bsn, &p.confirm_bsn_known) else {
+                            continue;
+                        };
                         if residents::bsn_known(&mut tx, bsn.as_str()).await? {
                             if *confirm_bsn_known {
                                 confirmed.push(i);
@@ -696,11 +703,8 @@ impl App {
                 }
                 errors.into_result()?;
                 for i in &confirmed {
-                    access_log::insert(
-                        &mut tx,
-                        &[crate::gate::confirmation_entry(actor, &id, *i)],
-                    )
-                    .await?;
+                    access_log::insert(&mut tx, &[crate::gate::confirmation_entry(actor, &id, *i)])
+                        .await?;
                 }
                 for (i, m) in household.members.iter().enumerate() {
                     let (person_id, name) = match &m.person {
@@ -712,16 +716,28 @@ impl App {
                                 p.given_name,
                                 p.birth_date.age_on(now.date_naive())
                             );
-                            placed.push((person_id.clone(), m.relation, m.parental_authority, p.birth_date.date()));
+                            placed.push((
+                                person_id.clone(),
+                                m.relation,
+                                m.parental_authority,
+                                p.birth_date.date(),
+                            ));
                             (person_id, name)
                         }
                         Person::Existing(person_id) => {
                             let name = self.linkable_person(&mut tx, actor, person_id, i).await?;
                             let birth = residents::person(&mut tx, person_id)
                                 .await?
-                                .and_then(|p| NaiveDate::parse_from_str(&p.birth_date, "%Y-%m-%d").ok())
+                                .and_then(|p| {
+                                    NaiveDate::parse_from_str(&p.birth_date, "%Y-%m-%d").ok()
+                                })
                                 .unwrap_or_default();
-                            placed.push((person_id.clone(), m.relation, m.parental_authority, birth));
+                            placed.push((
+                                person_id.clone(),
+                                m.relation,
+                                m.parental_authority,
+                                birth,
+                            ));
                             (
                                 person_id.clone(),
                                 format!("{name} (ook lid van een ander huishouden)"),
@@ -743,7 +759,9 @@ impl App {
                 // the form said it for the parent (and only over a minor).
                 let today = now.date_naive();
                 for (child, _, _, child_birth) in placed.iter().filter(|p| p.1 == Relation::Child) {
-                    for (parent, _, authority, _) in placed.iter().filter(|p| p.1 == Relation::Parent) {
+                    for (parent, _, authority, _) in
+                        placed.iter().filter(|p| p.1 == Relation::Parent)
+                    {
                         let gezag = *authority && relation::is_minor_on(*child_birth, today);
                         spil_store::relations::insert(
                             &mut tx,

@@ -63,10 +63,15 @@ impl App {
         );
         let registration = match input.registration {
             Some((register, number, valid_to)) => {
-                let register = errors.check("registration.register", ProfessionalRegister::parse(register));
+                let register = errors.check(
+                    "registration.register",
+                    ProfessionalRegister::parse(register),
+                );
                 let number = errors.check("registration.number", field::required_text(number, 20));
                 let valid_to = match valid_to {
-                    Some(d) => errors.check("registration.valid_to", field::date(d)).map(Some),
+                    Some(d) => errors
+                        .check("registration.valid_to", field::date(d))
+                        .map(Some),
                     None => Some(None),
                 };
                 match (register, number, valid_to) {
@@ -77,7 +82,9 @@ impl App {
             None => None,
         };
         match kind {
-            Some(PrincipalKind::Partner | PrincipalKind::Service) if input.organisation_id.is_none() => {
+            Some(PrincipalKind::Partner | PrincipalKind::Service)
+                if input.organisation_id.is_none() =>
+            {
                 errors.add("organisation_id", spil_domain::FieldError::Required)
             }
             Some(PrincipalKind::Resident) if input.person_id.is_none() => {

@@ -317,6 +317,9 @@ impl From<spil_domain::access::Permissions> for PermissionsView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HouseholdSummary {
+    /// What the intake says about safety (zorgen, onveilig, acuut_onveilig); the list is
+    /// ordered safety first.
+    pub safety_level: Option<String>,
     pub id: String,
     pub address: String,
     pub names: Option<String>,

@@ -264,7 +264,9 @@ pub struct Permissions {
 
 /// Everything the principal may do with the household, each decided by [`decide`].
 pub fn permissions(actor: &Actor, household: &HouseholdFacts) -> Permissions {
-    let may = |action, purpose| decide(actor, &Subject::Household(household), action, purpose).is_allowed();
+    let may = |action, purpose| {
+        decide(actor, &Subject::Household(household), action, purpose).is_allowed()
+    };
     Permissions {
         read: may(Action::Read, Purpose::Care),
         write: may(Action::Write, Purpose::Care),
@@ -466,6 +468,19 @@ fn decide_household(actor: &Actor, household: &HouseholdFacts, action: Action) -
     }
 }
 
+/// What one's own lists hold beyond one's own households: a coordinator sees every
+/// household of their teams, others the teams' queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListScope {
+    pub whole_teams: bool,
+}
+
+pub fn list_scope(actor: &Actor) -> ListScope {
+    ListScope {
+        whole_teams: actor.role == Role::Coordinator,
+    }
+}
+
 /// Who may register a new household at the front door: professionals with a team.
 pub fn may_register(actor: &Actor) -> bool {
     actor.works_with_households() && actor.team_id.is_some() && !actor.municipalities.is_empty()
@@ -473,12 +488,24 @@ pub fn may_register(actor: &Actor) -> bool {
 
 /// Who may read the access log and the break-the-glass report.
 pub fn may_audit(actor: &Actor) -> bool {
-    decide(actor, &Subject::AccessRecords, Action::Read, Purpose::Accountability).is_allowed()
+    decide(
+        actor,
+        &Subject::AccessRecords,
+        Action::Read,
+        Purpose::Accountability,
+    )
+    .is_allowed()
 }
 
 /// Who may manage accounts and organisations.
 pub fn may_administer(actor: &Actor) -> bool {
-    decide(actor, &Subject::Administration, Action::Write, Purpose::Administration).is_allowed()
+    decide(
+        actor,
+        &Subject::Administration,
+        Action::Write,
+        Purpose::Administration,
+    )
+    .is_allowed()
 }
 
 #[cfg(test)]
@@ -503,7 +530,9 @@ mod tests {
     fn purpose_of(action: Action) -> Purpose {
         match action {
             Action::BreakGlass => Purpose::Emergency,
-            Action::ManageTeam | Action::ChangeStatus | Action::ReadAccessLog => Purpose::Coordination,
+            Action::ManageTeam | Action::ChangeStatus | Action::ReadAccessLog => {
+                Purpose::Coordination
+            }
             _ => Purpose::Care,
         }
     }
@@ -785,7 +814,10 @@ mod tests {
         let policy = actor(Policy, "aalten", "team-a");
         let fg = actor(PrivacyOfficer, "aalten", "team-a");
         let admin = actor(Admin, "aalten", "team-a");
-        let kind = |k: PrincipalKind| Actor { kind: k, ..anne.clone() };
+        let kind = |k: PrincipalKind| Actor {
+            kind: k,
+            ..anne.clone()
+        };
         let central = Actor {
             municipalities: vec!["aalten".into(), "winterswijk".into()],
             teams: vec!["team-a".into(), "team-w".into()],
@@ -814,42 +846,294 @@ mod tests {
         };
 
         let cases: Vec<(&str, Actor, Subject<'_>, Action, Purpose, Decision)> = vec![
-            ("a partner awaits consent", kind(PrincipalKind::Partner), Subject::Household(&regisseur), Action::Read, Purpose::Care, Deny(Denial::AwaitsConsent)),
-            ("a resident awaits consent", kind(PrincipalKind::Resident), Subject::Person(&two_homes), Action::Read, Purpose::Care, Deny(Denial::AwaitsConsent)),
-            ("a service has no case access", kind(PrincipalKind::Service), Subject::Household(&regisseur), Action::Read, Purpose::Care, Deny(Denial::RoleHasNoCaseAccess)),
-            ("a partner has no lists", kind(PrincipalKind::Partner), Subject::OwnLists, Action::Read, Purpose::Care, Deny(Denial::AwaitsConsent)),
-            ("a household read for policy", anne.clone(), Subject::Household(&regisseur), Action::Read, Purpose::Policy, Deny(Denial::PurposeNotAllowed)),
-            ("break-the-glass needs the emergency purpose", anne.clone(), Subject::Household(&elsewhere), Action::BreakGlass, Purpose::Care, Deny(Denial::PurposeNotAllowed)),
-            ("a person through any household", anne.clone(), Subject::Person(&two_homes), Action::Read, Purpose::Care, Allow(Basis::TeamMember)),
-            ("a person only elsewhere", anne.clone(), Subject::Person(&one_home_elsewhere), Action::Read, Purpose::Care, Deny(Denial::OtherMunicipality)),
-            ("a person is written through a household one may write", anne.clone(), Subject::Person(&two_homes), Action::Write, Purpose::Care, Allow(Basis::TeamMember)),
-            ("break-the-glass does not write a person", anne.clone(), Subject::Person(&glass_only), Action::Write, Purpose::Care, Deny(Denial::BreakGlassIsReadOnly)),
-            ("a person's team is not named", anne.clone(), Subject::Person(&two_homes), Action::ManageTeam, Purpose::Coordination, Deny(Denial::NotOnTeam)),
-            ("a person's access log for the regisseur", anne.clone(), Subject::Person(&regisseur_only), Action::ReadAccessLog, Purpose::Coordination, Allow(Basis::Regisseur)),
-            ("a person's access log not for a team member", anne.clone(), Subject::Person(&member_only), Action::ReadAccessLog, Purpose::Coordination, Deny(Denial::NotRegisseur)),
-            ("a central front door serves both", central.clone(), Subject::Household(&queued_elsewhere), Action::Read, Purpose::Care, Allow(Basis::IntakeQueue)),
-            ("one's own sensitive note", anne.clone(), Subject::Record(&by_member), Action::Read, Purpose::Care, Allow(Basis::Author)),
-            ("another's sensitive note", anne.clone(), Subject::Record(&of_other), Action::Read, Purpose::Care, Deny(Denial::SensitiveRecord)),
-            ("the regisseur reads every sensitive note", anne.clone(), Subject::Record(&of_regisseur), Action::Read, Purpose::Care, Allow(Basis::Regisseur)),
-            ("a coordinator does not read sensitive notes", coordinator.clone(), Subject::Record(&coordinators_view), Action::Read, Purpose::Care, Deny(Denial::SensitiveRecord)),
-            ("own lists", anne.clone(), Subject::OwnLists, Action::Read, Purpose::Care, Allow(Basis::OwnHouseholds)),
-            ("policy has no own lists", policy.clone(), Subject::OwnLists, Action::Read, Purpose::Care, Deny(Denial::RoleHasNoCaseAccess)),
-            ("the front door", anne.clone(), Subject::FrontDoor, Action::Write, Purpose::FrontDoor, Allow(Basis::FrontDoor)),
-            ("the duplicate check", anne.clone(), Subject::FrontDoor, Action::Read, Purpose::DuplicateCheck, Allow(Basis::FrontDoor)),
-            ("policy does not register", policy.clone(), Subject::FrontDoor, Action::Write, Purpose::FrontDoor, Deny(Denial::RoleHasNoCaseAccess)),
-            ("policy reads counts per team", policy.clone(), Subject::Aggregate(Grouping::Team), Action::Read, Purpose::Policy, Allow(Basis::Aggregate)),
-            ("policy does not count per household", policy.clone(), Subject::Aggregate(Grouping::Household), Action::Read, Purpose::Policy, Deny(Denial::IdentifiableAggregate)),
-            ("a coordinator counts per household", coordinator.clone(), Subject::Aggregate(Grouping::Household), Action::Read, Purpose::Policy, Allow(Basis::Aggregate)),
-            ("a professional counts per month", anne.clone(), Subject::Aggregate(Grouping::Month), Action::Read, Purpose::Policy, Allow(Basis::Aggregate)),
-            ("aggregates need the policy purpose", anne.clone(), Subject::Aggregate(Grouping::Month), Action::Read, Purpose::Care, Deny(Denial::PurposeNotAllowed)),
-            ("an administrator counts nothing", admin.clone(), Subject::Aggregate(Grouping::Team), Action::Read, Purpose::Policy, Deny(Denial::RoleHasNoCaseAccess)),
-            ("the privacy officer reviews", fg.clone(), Subject::AccessRecords, Action::Read, Purpose::Accountability, Allow(Basis::Supervision)),
-            ("a professional does not review", anne.clone(), Subject::AccessRecords, Action::Read, Purpose::Accountability, Deny(Denial::RoleHasNoCaseAccess)),
-            ("the privacy officer does not administer", fg.clone(), Subject::Administration, Action::Write, Purpose::Administration, Deny(Denial::RoleHasNoCaseAccess)),
-            ("the administrator administers", admin.clone(), Subject::Administration, Action::Write, Purpose::Administration, Allow(Basis::Administration)),
-            ("a professional adds an organisation", anne.clone(), Subject::Organisations, Action::Write, Purpose::Administration, Allow(Basis::Administration)),
-            ("policy does not", policy.clone(), Subject::Organisations, Action::Write, Purpose::Administration, Deny(Denial::RoleHasNoCaseAccess)),
-            ("a partner does not", kind(PrincipalKind::Partner), Subject::Organisations, Action::Read, Purpose::Administration, Deny(Denial::AwaitsConsent)),
+            (
+                "a partner awaits consent",
+                kind(PrincipalKind::Partner),
+                Subject::Household(&regisseur),
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::AwaitsConsent),
+            ),
+            (
+                "a resident awaits consent",
+                kind(PrincipalKind::Resident),
+                Subject::Person(&two_homes),
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::AwaitsConsent),
+            ),
+            (
+                "a service has no case access",
+                kind(PrincipalKind::Service),
+                Subject::Household(&regisseur),
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "a partner has no lists",
+                kind(PrincipalKind::Partner),
+                Subject::OwnLists,
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::AwaitsConsent),
+            ),
+            (
+                "a household read for policy",
+                anne.clone(),
+                Subject::Household(&regisseur),
+                Action::Read,
+                Purpose::Policy,
+                Deny(Denial::PurposeNotAllowed),
+            ),
+            (
+                "break-the-glass needs the emergency purpose",
+                anne.clone(),
+                Subject::Household(&elsewhere),
+                Action::BreakGlass,
+                Purpose::Care,
+                Deny(Denial::PurposeNotAllowed),
+            ),
+            (
+                "a person through any household",
+                anne.clone(),
+                Subject::Person(&two_homes),
+                Action::Read,
+                Purpose::Care,
+                Allow(Basis::TeamMember),
+            ),
+            (
+                "a person only elsewhere",
+                anne.clone(),
+                Subject::Person(&one_home_elsewhere),
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::OtherMunicipality),
+            ),
+            (
+                "a person is written through a household one may write",
+                anne.clone(),
+                Subject::Person(&two_homes),
+                Action::Write,
+                Purpose::Care,
+                Allow(Basis::TeamMember),
+            ),
+            (
+                "break-the-glass does not write a person",
+                anne.clone(),
+                Subject::Person(&glass_only),
+                Action::Write,
+                Purpose::Care,
+                Deny(Denial::BreakGlassIsReadOnly),
+            ),
+            (
+                "a person's team is not named",
+                anne.clone(),
+                Subject::Person(&two_homes),
+                Action::ManageTeam,
+                Purpose::Coordination,
+                Deny(Denial::NotOnTeam),
+            ),
+            (
+                "a person's access log for the regisseur",
+                anne.clone(),
+                Subject::Person(&regisseur_only),
+                Action::ReadAccessLog,
+                Purpose::Coordination,
+                Allow(Basis::Regisseur),
+            ),
+            (
+                "a person's access log not for a team member",
+                anne.clone(),
+                Subject::Person(&member_only),
+                Action::ReadAccessLog,
+                Purpose::Coordination,
+                Deny(Denial::NotRegisseur),
+            ),
+            (
+                "a central front door serves both",
+                central.clone(),
+                Subject::Household(&queued_elsewhere),
+                Action::Read,
+                Purpose::Care,
+                Allow(Basis::IntakeQueue),
+            ),
+            (
+                "one's own sensitive note",
+                anne.clone(),
+                Subject::Record(&by_member),
+                Action::Read,
+                Purpose::Care,
+                Allow(Basis::Author),
+            ),
+            (
+                "another's sensitive note",
+                anne.clone(),
+                Subject::Record(&of_other),
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::SensitiveRecord),
+            ),
+            (
+                "the regisseur reads every sensitive note",
+                anne.clone(),
+                Subject::Record(&of_regisseur),
+                Action::Read,
+                Purpose::Care,
+                Allow(Basis::Regisseur),
+            ),
+            (
+                "a coordinator does not read sensitive notes",
+                coordinator.clone(),
+                Subject::Record(&coordinators_view),
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::SensitiveRecord),
+            ),
+            (
+                "own lists",
+                anne.clone(),
+                Subject::OwnLists,
+                Action::Read,
+                Purpose::Care,
+                Allow(Basis::OwnHouseholds),
+            ),
+            (
+                "policy has no own lists",
+                policy.clone(),
+                Subject::OwnLists,
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "the front door",
+                anne.clone(),
+                Subject::FrontDoor,
+                Action::Write,
+                Purpose::FrontDoor,
+                Allow(Basis::FrontDoor),
+            ),
+            (
+                "the duplicate check",
+                anne.clone(),
+                Subject::FrontDoor,
+                Action::Read,
+                Purpose::DuplicateCheck,
+                Allow(Basis::FrontDoor),
+            ),
+            (
+                "policy does not register",
+                policy.clone(),
+                Subject::FrontDoor,
+                Action::Write,
+                Purpose::FrontDoor,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "policy reads counts per team",
+                policy.clone(),
+                Subject::Aggregate(Grouping::Team),
+                Action::Read,
+                Purpose::Policy,
+                Allow(Basis::Aggregate),
+            ),
+            (
+                "policy does not count per household",
+                policy.clone(),
+                Subject::Aggregate(Grouping::Household),
+                Action::Read,
+                Purpose::Policy,
+                Deny(Denial::IdentifiableAggregate),
+            ),
+            (
+                "a coordinator counts per household",
+                coordinator.clone(),
+                Subject::Aggregate(Grouping::Household),
+                Action::Read,
+                Purpose::Policy,
+                Allow(Basis::Aggregate),
+            ),
+            (
+                "a professional counts per month",
+                anne.clone(),
+                Subject::Aggregate(Grouping::Month),
+                Action::Read,
+                Purpose::Policy,
+                Allow(Basis::Aggregate),
+            ),
+            (
+                "aggregates need the policy purpose",
+                anne.clone(),
+                Subject::Aggregate(Grouping::Month),
+                Action::Read,
+                Purpose::Care,
+                Deny(Denial::PurposeNotAllowed),
+            ),
+            (
+                "an administrator counts nothing",
+                admin.clone(),
+                Subject::Aggregate(Grouping::Team),
+                Action::Read,
+                Purpose::Policy,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "the privacy officer reviews",
+                fg.clone(),
+                Subject::AccessRecords,
+                Action::Read,
+                Purpose::Accountability,
+                Allow(Basis::Supervision),
+            ),
+            (
+                "a professional does not review",
+                anne.clone(),
+                Subject::AccessRecords,
+                Action::Read,
+                Purpose::Accountability,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "the privacy officer does not administer",
+                fg.clone(),
+                Subject::Administration,
+                Action::Write,
+                Purpose::Administration,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "the administrator administers",
+                admin.clone(),
+                Subject::Administration,
+                Action::Write,
+                Purpose::Administration,
+                Allow(Basis::Administration),
+            ),
+            (
+                "a professional adds an organisation",
+                anne.clone(),
+                Subject::Organisations,
+                Action::Write,
+                Purpose::Administration,
+                Allow(Basis::Administration),
+            ),
+            (
+                "policy does not",
+                policy.clone(),
+                Subject::Organisations,
+                Action::Write,
+                Purpose::Administration,
+                Deny(Denial::RoleHasNoCaseAccess),
+            ),
+            (
+                "a partner does not",
+                kind(PrincipalKind::Partner),
+                Subject::Organisations,
+                Action::Read,
+                Purpose::Administration,
+                Deny(Denial::AwaitsConsent),
+            ),
         ];
         for (name, who, subject, action, purpose, expected) in cases {
             assert_eq!(decide(&who, &subject, action, purpose), expected, "{name}");
@@ -865,7 +1149,9 @@ mod tests {
             ..household()
         };
         let all = permissions(&anne, &regisseur);
-        assert!(all.read && all.write && all.manage_team && all.change_status && all.read_access_log);
+        assert!(
+            all.read && all.write && all.manage_team && all.change_status && all.read_access_log
+        );
         assert!(!all.break_glass);
         let member = permissions(
             &anne,

@@ -104,7 +104,11 @@ impl Identifier {
             Identifier::Oin => true,
             Identifier::Agb => matches!(
                 kind,
-                K::Huisarts | K::Jgz | K::Zorgaanbieder | K::GecertificeerdeInstelling | K::TeamProvider
+                K::Huisarts
+                    | K::Jgz
+                    | K::Zorgaanbieder
+                    | K::GecertificeerdeInstelling
+                    | K::TeamProvider
             ),
             Identifier::Brin => kind == K::School,
         }
@@ -143,11 +147,26 @@ mod tests {
 
     #[test]
     fn identifiers_have_their_form_and_their_kinds() {
-        assert_eq!(Identifier::Agb.parse(Some(" 01234567 ")), Ok(Some("01234567".into())));
-        assert_eq!(Identifier::Agb.parse(Some("1234567")), Err(crate::FieldError::IdentifierInvalid));
-        assert_eq!(Identifier::Brin.parse(Some("12ab")), Ok(Some("12AB".into())));
-        assert_eq!(Identifier::Brin.parse(Some("1ABC")), Err(crate::FieldError::IdentifierInvalid));
-        assert_eq!(Identifier::Oin.parse(Some("00000001234567890000")), Ok(Some("00000001234567890000".into())));
+        assert_eq!(
+            Identifier::Agb.parse(Some(" 01234567 ")),
+            Ok(Some("01234567".into()))
+        );
+        assert_eq!(
+            Identifier::Agb.parse(Some("1234567")),
+            Err(crate::FieldError::IdentifierInvalid)
+        );
+        assert_eq!(
+            Identifier::Brin.parse(Some("12ab")),
+            Ok(Some("12AB".into()))
+        );
+        assert_eq!(
+            Identifier::Brin.parse(Some("1ABC")),
+            Err(crate::FieldError::IdentifierInvalid)
+        );
+        assert_eq!(
+            Identifier::Oin.parse(Some("00000001234567890000")),
+            Ok(Some("00000001234567890000".into()))
+        );
         assert_eq!(Identifier::Kvk.parse(Some("")), Ok(None));
         assert!(Identifier::Brin.applies_to(OrganisationKind::School));
         assert!(!Identifier::Brin.applies_to(OrganisationKind::Huisarts));

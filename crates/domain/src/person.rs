@@ -156,7 +156,10 @@ pub fn parse_name_prefix(raw: Option<&str>) -> Result<Option<String>, FieldError
     let Some(text) = crate::field::optional_text(raw, 10)? else {
         return Ok(None);
     };
-    if text.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '\'') {
+    if text
+        .chars()
+        .all(|c| c.is_alphabetic() || c == ' ' || c == '\'')
+    {
         Ok(Some(text))
     } else {
         Err(FieldError::NotAllowed)
@@ -199,7 +202,10 @@ mod tests {
         assert_eq!(parse_initials(Some("bj")), Ok(Some("B.J.".into())));
         assert_eq!(parse_initials(Some("I. M.")), Ok(Some("I.M.".into())));
         assert_eq!(parse_initials(Some("B1")), Err(FieldError::NotAllowed));
-        assert_eq!(parse_name_prefix(Some(" van der ")), Ok(Some("van der".into())));
+        assert_eq!(
+            parse_name_prefix(Some(" van der ")),
+            Ok(Some("van der".into()))
+        );
         assert_eq!(parse_name_prefix(Some("van3")), Err(FieldError::NotAllowed));
         assert_eq!(Gender::parse("2"), Ok(Gender::Female));
         assert!(Gender::parse("x").is_err());

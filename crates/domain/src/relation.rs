@@ -87,14 +87,8 @@ impl Period {
 /// The other side of a relation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Other {
-    Person {
-        id: String,
-        birth_date: NaiveDate,
-    },
-    Organisation {
-        id: String,
-        kind: OrganisationKind,
-    },
+    Person { id: String, birth_date: NaiveDate },
+    Organisation { id: String, kind: OrganisationKind },
 }
 
 /// A relation that exists already for the same person.
@@ -149,7 +143,9 @@ pub fn check(new: &NewRelation, existing: &[Existing]) -> Result<(), FieldErrors
     if new.gezag {
         let adult_other = match &new.other {
             Other::Person { birth_date, .. } => !is_minor_on(*birth_date, new.period.from),
-            Other::Organisation { kind, .. } => *kind == OrganisationKind::GecertificeerdeInstelling,
+            Other::Organisation { kind, .. } => {
+                *kind == OrganisationKind::GecertificeerdeInstelling
+            }
         };
         if !new.kind.may_hold_gezag()
             || !adult_other
@@ -176,7 +172,12 @@ pub fn check(new: &NewRelation, existing: &[Existing]) -> Result<(), FieldErrors
 }
 
 /// Does a relation give gezag on a day? Gezag ends when the child turns 18.
-pub fn holds_gezag_on(gezag: bool, period: &Period, child_birth: NaiveDate, day: NaiveDate) -> bool {
+pub fn holds_gezag_on(
+    gezag: bool,
+    period: &Period,
+    child_birth: NaiveDate,
+    day: NaiveDate,
+) -> bool {
     gezag && period.contains(day) && is_minor_on(child_birth, day)
 }
 
@@ -261,14 +262,23 @@ mod tests {
             id: "gi".into(),
             kind,
         };
-        let cases: Vec<(&str, NewRelation, Vec<(&str, &str)>)> = vec![
-            ("parent with gezag", milan_ouder("bas", true, "2025-01-01", None), vec![]),
+        type Case<'a> = (&'a str, NewRelation, Vec<(&'a str, &'a str)>);
+        let cases: Vec<Case<'_>> = vec![
+            (
+                "parent with gezag",
+                milan_ouder("bas", true, "2025-01-01", None),
+                vec![],
+            ),
             (
                 "gezag overlapping the same pair",
                 milan_ouder("bas", true, "2024-06-01", None),
                 vec![("valid_from", "overlapping_gezag")],
             ),
-            ("another adult may hold gezag too", milan_ouder("ingrid", true, "2020-01-01", None), vec![]),
+            (
+                "another adult may hold gezag too",
+                milan_ouder("ingrid", true, "2020-01-01", None),
+                vec![],
+            ),
             (
                 "a relation to oneself",
                 milan_ouder("milan", false, "2020-01-01", None),
@@ -324,9 +334,15 @@ mod tests {
             ),
         ];
         for (name, new, expected) in cases {
-            let expected: Vec<(String, &str)> =
-                expected.into_iter().map(|(p, c)| (p.to_owned(), c)).collect();
-            assert_eq!(codes(check(&new, &[gezag_bas.clone()])), expected, "{name}");
+            let expected: Vec<(String, &str)> = expected
+                .into_iter()
+                .map(|(p, c)| (p.to_owned(), c))
+                .collect();
+            assert_eq!(
+                codes(check(&new, std::slice::from_ref(&gezag_bas))),
+                expected,
+                "{name}"
+            );
         }
     }
 
@@ -352,6 +368,10 @@ mod tests {
         ];
         assert!(leaves_children_alone(&members, "ingrid", d("2026-11-24")));
         assert!(!leaves_children_alone(&members, "fenna", d("2026-11-24")));
-        assert!(!leaves_children_alone(&members[..1], "nobody", d("2026-11-24")));
+        assert!(!leaves_children_alone(
+            &members[..1],
+            "nobody",
+            d("2026-11-24")
+        ));
     }
 }

@@ -102,7 +102,11 @@ pub struct PersonAccessRow {
 }
 
 /// Who looked at a person, in any of their households, newest first.
-pub async fn for_person(conn: &mut Conn, person_id: &str, limit: i64) -> Result<Vec<PersonAccessRow>> {
+pub async fn for_person(
+    conn: &mut Conn,
+    person_id: &str,
+    limit: i64,
+) -> Result<Vec<PersonAccessRow>> {
     Ok(sqlx::query_as(
         "SELECT p.at, u.username, p.household_id, p.action, p.outcome, p.basis, p.purpose \
          FROM access_log_persons p LEFT JOIN users u ON u.id = p.user_id \

@@ -154,7 +154,10 @@ pub async fn assessments_of_person(
     .bind(person_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.household_id, r.assessment)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.household_id, r.assessment))
+        .collect())
 }
 
 /// A household's assessments, newest first.

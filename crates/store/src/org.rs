@@ -73,7 +73,11 @@ pub async fn insert_team(
 }
 
 /// Let a team serve (also) this municipality: a central front door, a shared team.
-pub async fn serve_municipality(conn: &mut Conn, team_id: &str, municipality_id: &str) -> Result<()> {
+pub async fn serve_municipality(
+    conn: &mut Conn,
+    team_id: &str,
+    municipality_id: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO team_municipalities (team_id, municipality_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
@@ -137,18 +141,25 @@ pub struct MunicipalityRow {
     pub name: String,
 }
 
-pub async fn municipality_by_cbs(conn: &mut Conn, cbs_code: &str) -> Result<Option<MunicipalityRow>> {
-    Ok(sqlx::query_as("SELECT id, name FROM municipalities WHERE cbs_code = $1")
-        .bind(cbs_code)
-        .fetch_optional(conn)
-        .await?)
+pub async fn municipality_by_cbs(
+    conn: &mut Conn,
+    cbs_code: &str,
+) -> Result<Option<MunicipalityRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM municipalities WHERE cbs_code = $1")
+            .bind(cbs_code)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 pub async fn municipality(conn: &mut Conn, id: &str) -> Result<Option<MunicipalityRow>> {
-    Ok(sqlx::query_as("SELECT id, name FROM municipalities WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, name FROM municipalities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// A row of the region's postcode table.
@@ -162,7 +173,9 @@ pub struct PostcodeArea {
 
 /// Replace the region's postcode table (all rows in one transaction).
 pub async fn replace_postcodes(conn: &mut Conn, rows: &[PostcodeArea]) -> Result<()> {
-    sqlx::query("DELETE FROM postcode_areas").execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM postcode_areas")
+        .execute(&mut *conn)
+        .await?;
     for chunk in rows.chunks(200) {
         let sql = format!(
             "INSERT INTO postcode_areas (postcode, municipality_id, wijk_code, buurt_code) VALUES {}",
@@ -176,7 +189,10 @@ pub async fn replace_postcodes(conn: &mut Conn, rows: &[PostcodeArea]) -> Result
                 .bind(r.wijk_code.as_deref())
                 .bind(r.buurt_code.as_deref());
         }
-        query.execute(&mut *conn).await.map_err(StoreError::from_write)?;
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_write)?;
     }
     Ok(())
 }
@@ -238,7 +254,11 @@ pub async fn organisation(conn: &mut Conn, id: &str) -> Result<Option<Organisati
 }
 
 /// Organisations, by name, optionally of one kind.
-pub async fn organisations(conn: &mut Conn, kind: Option<&str>, limit: i64) -> Result<Vec<OrganisationRow>> {
+pub async fn organisations(
+    conn: &mut Conn,
+    kind: Option<&str>,
+    limit: i64,
+) -> Result<Vec<OrganisationRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {ORGANISATION_COLUMNS} FROM organisations WHERE (CAST($1 AS TEXT) IS NULL OR kind = $1) ORDER BY name, id LIMIT $2"
     ))

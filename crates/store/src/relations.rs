@@ -186,7 +186,11 @@ pub struct MovedRow {
 }
 
 /// Households that moved away from one of the user's teams to another municipality since a day.
-pub async fn moved_from_teams_of(conn: &mut Conn, user_id: &str, since: &str) -> Result<Vec<MovedRow>> {
+pub async fn moved_from_teams_of(
+    conn: &mut Conn,
+    user_id: &str,
+    since: &str,
+) -> Result<Vec<MovedRow>> {
     Ok(sqlx::query_as(
         "SELECT mv.household_id, mv.moved_on, m.name AS to_municipality, t.name AS to_team \
          FROM household_moves mv JOIN municipalities m ON m.id = mv.to_municipality_id JOIN teams t ON t.id = mv.to_team_id \

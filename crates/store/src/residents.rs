@@ -338,6 +338,9 @@ pub struct HouseholdSummaryRow {
     pub my_role: Option<String>,
     pub last_registration_at: Option<i64>,
     pub urgency: Option<String>,
+    /// What the intake of the open trajectory says about safety.
+    pub safety_level: Option<String>,
+    pub safety_rank: i64,
     /// How many rows the whole list holds (every page says it).
     pub total: i64,
 }
@@ -348,21 +351,24 @@ pub struct HouseholdSummaryRow {
 pub async fn mine(
     conn: &mut Conn,
     user_id: &str,
-    team_id: Option<&str>,
-    coordinator: bool,
+    whole_teams: bool,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<HouseholdSummaryRow>> {
-    // $3: the team whose queue (or, for a coordinator, whose households) are listed.
+    // Within the municipalities the user's teams serve: where the user is regisseur or on the
+    // team, and the queue of the user's teams (for a coordinator: all of their households).
+    // Safety first, then the newest question.
     Ok(sqlx::query_as(
-        "WITH open_t AS ( \
+        "WITH my_teams AS (SELECT team_id FROM user_teams WHERE user_id = $1), \
+         my_municipalities AS (SELECT tm.municipality_id FROM user_teams ut JOIN team_municipalities tm ON tm.team_id = ut.team_id WHERE ut.user_id = $1), \
+         open_t AS ( \
             SELECT t.id, t.household_id, t.status, t.regisseur_id, \
                    CASE WHEN t.regisseur_id = $1 THEN 'regisseur' ELSE (SELECT tt.role FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $1) END AS my_role \
             FROM trajectories t \
             WHERE t.closed_at IS NULL AND ( \
                 t.regisseur_id = $1 \
                 OR t.id IN (SELECT tt.trajectory_id FROM trajectory_team tt WHERE tt.user_id = $1) \
-                OR (t.household_id IN (SELECT h.id FROM households h WHERE h.intake_team_id = $3) \
+                OR (t.household_id IN (SELECT h.id FROM households h WHERE h.intake_team_id IN (SELECT team_id FROM my_teams)) \
                     AND ($2 = 1 OR (t.regisseur_id IS NULL AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id)))) \
             ) \
          ) \
@@ -372,14 +378,19 @@ pub async fn mine(
                 o.status, u.display_name AS regisseur, o.my_role, \
                 (SELECT MAX(r.received_at) FROM registrations r WHERE r.household_id = h.id) AS last_registration_at, \
                 (SELECT r.urgency FROM registrations r WHERE r.household_id = h.id ORDER BY r.received_at DESC LIMIT 1) AS urgency, \
+                (SELECT i.safety_level FROM intakes i WHERE i.trajectory_id = o.id) AS safety_level, \
+                COALESCE((SELECT CASE i.safety_level WHEN 'acuut_onveilig' THEN 3 WHEN 'onveilig' THEN 2 WHEN 'zorgen' THEN 1 ELSE 0 END \
+                          FROM intakes i WHERE i.trajectory_id = o.id), 0) AS safety_rank, \
                 COUNT(*) OVER () AS total \
          FROM open_t o JOIN households h ON h.id = o.household_id LEFT JOIN users u ON u.id = o.regisseur_id \
-         ORDER BY o.my_role IS NULL, last_registration_at DESC, h.id \
-         LIMIT $4 OFFSET $5",
+         WHERE h.municipality_id IN (SELECT municipality_id FROM my_municipalities) \
+         ORDER BY o.my_role IS NULL, \
+                  safety_rank DESC, \
+                  last_registration_at DESC, h.id \
+         LIMIT $3 OFFSET $4",
     )
     .bind(user_id)
-    .bind(i64::from(coordinator))
-    .bind(team_id)
+    .bind(i64::from(whole_teams))
     .bind(limit)
     .bind(offset)
     .fetch_all(conn)

@@ -39,7 +39,10 @@ pub async fn current(conn: &mut Conn, household_id: &str) -> Result<Option<Traje
 }
 
 /// Every trajectory of a household, newest first.
-pub async fn of_household(conn: &mut Conn, household_id: &str) -> Result<Vec<TrajectorySummaryRow>> {
+pub async fn of_household(
+    conn: &mut Conn,
+    household_id: &str,
+) -> Result<Vec<TrajectorySummaryRow>> {
     Ok(sqlx::query_as(
         "SELECT id, status, opened_at, closed_at, close_reason FROM trajectories WHERE household_id = $1 \
          ORDER BY opened_at DESC, id DESC",

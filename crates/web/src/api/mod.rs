@@ -83,7 +83,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plan::agree))
         .routes(routes!(plan::evaluate, plan::evaluations))
         .routes(routes!(plan::pdf))
-        .routes(routes!(persons::list_organisations, persons::add_organisation))
+        .routes(routes!(
+            persons::list_organisations,
+            persons::add_organisation
+        ))
         .routes(routes!(persons::get_person))
         .routes(routes!(persons::add_relation))
         .routes(routes!(persons::person_access_log))

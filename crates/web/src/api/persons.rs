@@ -90,7 +90,9 @@ pub async fn person_access_log(
     ApiUser(session): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<PersonAccessView>>, ApiError> {
-    Ok(Json(state.app.person_access_log(&session.actor, &id).await?))
+    Ok(Json(
+        state.app.person_access_log(&session.actor, &id).await?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -149,7 +151,10 @@ pub async fn move_household(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> Result<Json<Moved>, ApiError> {
-    let municipality_id = state.app.move_household(&session.actor, &id, &input).await?;
+    let municipality_id = state
+        .app
+        .move_household(&session.actor, &id, &input)
+        .await?;
     Ok(Json(Moved { municipality_id }))
 }
 

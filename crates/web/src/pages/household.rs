@@ -295,7 +295,10 @@ pub async fn set_status(
     user.check_form(&values)?;
     let input = StatusInput {
         status: values.get("status").cloned().unwrap_or_default(),
-        close_reason: values.get("close_reason").cloned().filter(|r| !r.is_empty()),
+        close_reason: values
+            .get("close_reason")
+            .cloned()
+            .filter(|r| !r.is_empty()),
     };
     state
         .app

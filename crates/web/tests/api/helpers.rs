@@ -10,7 +10,10 @@ pub struct TestApp {
     pub url: String,
     pub app: App,
     pub client: reqwest::Client,
+    /// A family registered with anne as regisseur, without intake or plan yet.
     pub example_household: String,
+    /// The demo's example household, its story told (intake, scores, plan, relations).
+    pub story_household: String,
     /// Where this app writes its journal checkpoints (outside the database).
     pub checkpoints: std::path::PathBuf,
     _dir: TempDir,
@@ -93,6 +96,7 @@ pub async fn spawn_app_configured(
         .seed_demo(0, &|_| {})
         .await
         .unwrap_or_else(|e| panic!("seed: {e}"));
+    let example_household = plain_family(&app).await;
     let base = serve(app.clone(), &url, spil_web::IDLE_TIMEOUT).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -112,7 +116,8 @@ pub async fn spawn_app_configured(
         url,
         app,
         client,
-        example_household: seeded.example_household_id.unwrap_or_default(),
+        story_household: seeded.example_household_id.unwrap_or_default(),
+        example_household,
         checkpoints,
         _dir: dir,
     }
@@ -225,6 +230,117 @@ impl TestApp {
             body,
         )
     }
+}
+
+/// A family like the demo's example before its story unfolded: registered with anne as
+/// regisseur and dewi on the team, exploring, no intake or plan yet.
+async fn plain_family(app: &App) -> String {
+    use spil_app::views::*;
+    let actor = |name: &str| {
+        let app = app.clone();
+        let name = name.to_owned();
+        async move {
+            app.sign_in(&name, "demo", spil_app::auth::SessionKind::Api, None)
+                .await
+                .unwrap_or_else(|e| panic!("sign in {name}: {e}"))
+                .session
+                .actor
+        }
+    };
+    let anne = actor("anne").await;
+    let member = |given: &str, birth: &str, relation: &str, authority: bool| MemberInput {
+        given_name: given.into(),
+        family_name: "Hendriks".into(),
+        birth_date: birth.into(),
+        relation: relation.into(),
+        parental_authority: Some(authority),
+        ..MemberInput::default()
+    };
+    let mut bas = member("Bas", "1991-03-14", "parent", true);
+    bas.bsn = Some("111222333".into());
+    bas.confirm_bsn_known = Some(true);
+    let created = app
+        .register(
+            &anne,
+            &RegistrationInput {
+                route: "self".into(),
+                question: "We hebben schulden en geen overzicht meer.".into(),
+                urgency: Some("soon".into()),
+                household: Some(NewHouseholdInput {
+                    address: AddressInput {
+                        street: "Beukenlaan".into(),
+                        house_number: "3".into(),
+                        postcode: "7121 AC".into(),
+                        city: "Aalten".into(),
+                        buurt_code: None,
+                    },
+                    members: vec![
+                        bas,
+                        member("Ingrid", "1983-06-02", "parent", true),
+                        member("Milan", "2018-01-20", "child", false),
+                        member("Fenna", "2020-02-08", "child", false),
+                    ],
+                }),
+                received_at: Some((spil_app::today() - chrono::Duration::days(548)).to_string()),
+                ..RegistrationInput::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("register: {e}"));
+    let id = created.household_id;
+    app.set_team(
+        &anne,
+        &id,
+        &TeamInput {
+            regisseur: "anne".into(),
+            members: vec![TeamMemberInput {
+                username: "dewi".into(),
+                role: "schuldhulpverlener".into(),
+            }],
+            revision: Some(1),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("team: {e}"));
+    app.set_status(
+        &anne,
+        &id,
+        &StatusInput {
+            status: "exploring".into(),
+            close_reason: None,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("status: {e}"));
+    for (route, question) in [
+        (
+            "self",
+            "De schade-uitkering is op. We vragen huishoudelijke hulp aan.",
+        ),
+        (
+            "school",
+            "Milan is vaak moe; Fenna heeft woedebuien. Wij maken ons zorgen.",
+        ),
+    ] {
+        app.register(
+            &anne,
+            &RegistrationInput {
+                route: route.into(),
+                referrer: (route == "school").then(|| ReferrerInput {
+                    name: Some("Juf Marieke".into()),
+                    organisation: Some("Basisschool De Klimop".into()),
+                    contact: None,
+                }),
+                question: question.into(),
+                urgency: Some("soon".into()),
+                household_id: Some(id.clone()),
+                ..RegistrationInput::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("register: {e}"));
+    }
+    id
 }
 
 pub fn family(family_name: &str, bsn: Option<&str>) -> Value {

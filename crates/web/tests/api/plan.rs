@@ -86,10 +86,16 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
 
     // The worklist shows the plan as not agreed.
     let (_, worklist) = app.get(&anne, "/api/v1/worklist").await;
-    assert_eq!(
-        worklist["plans_not_agreed"][0]["state"], "not_agreed",
-        "{worklist}"
-    );
+    let this = |worklist: &Value| {
+        worklist["plans_not_agreed"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["household_id"] == app.example_household.as_str())
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(this(&worklist)["state"], "not_agreed", "{worklist}");
 
     let (status, agreement) = app
         .post(
@@ -105,7 +111,7 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
     assert_eq!(plan["agreement"]["how"], "signed_paper");
     assert_eq!(plan["agreement"]["revision"], 2);
     let (_, worklist) = app.get(&anne, "/api/v1/worklist").await;
-    assert_eq!(worklist["plans_not_agreed"], json!([]));
+    assert_eq!(this(&worklist), Value::Null, "{worklist}");
 
     // Agreeing twice to the same version is refused.
     let (status, again) = app
@@ -139,10 +145,7 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
         "a moved date moves the next evaluation"
     );
     let (_, worklist) = app.get(&anne, "/api/v1/worklist").await;
-    assert_eq!(
-        worklist["plans_not_agreed"][0]["state"],
-        "changed_since_agreement"
-    );
+    assert_eq!(this(&worklist)["state"], "changed_since_agreement");
 
     let (_, versions) = app.get(&anne, &format!("{path}/versions")).await;
     let versions = versions.as_array().cloned().unwrap_or_default();

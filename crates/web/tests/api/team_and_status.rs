@@ -116,7 +116,10 @@ async fn the_trajectory_moves_through_its_statuses_with_a_regisseur_and_every_st
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["fields"]["close_reason"], "unknown_value");
     let (_, household) = app.get(&anne, &path).await;
-    assert_eq!(household["trajectory"]["status"], "waakvlam", "nothing written");
+    assert_eq!(
+        household["trajectory"]["status"], "waakvlam",
+        "nothing written"
+    );
     let (status, _) = app
         .put(
             &anne,
@@ -155,7 +158,7 @@ async fn the_trajectory_moves_through_its_statuses_with_a_regisseur_and_every_st
 async fn a_new_registration_after_closing_opens_a_new_trajectory() {
     let app = spawn_app().await;
     let anne = app.token("anne").await;
-    let path = format!("/api/v1/households/{}", app.example_household);
+    let path = format!("/api/v1/households/{}", app.story_household);
     let (_, before) = app.get(&anne, &path).await;
     assert_eq!(
         app.put(
@@ -168,7 +171,7 @@ async fn a_new_registration_after_closing_opens_a_new_trajectory() {
         StatusCode::OK
     );
     let (status, created) = app
-        .post(&anne, "/api/v1/registrations", &json!({"route": "veilig_thuis", "question": "Nieuwe melding", "urgency": "urgent", "household_id": app.example_household}))
+        .post(&anne, "/api/v1/registrations", &json!({"route": "veilig_thuis", "question": "Nieuwe melding", "urgency": "urgent", "household_id": app.story_household}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_ne!(created["trajectory_id"], before["trajectory"]["id"]);
@@ -177,18 +180,32 @@ async fn a_new_registration_after_closing_opens_a_new_trajectory() {
 
     // The plan belongs to the trajectory: the new one starts without, the earlier one stays.
     let old = before["trajectory"]["id"].as_str().unwrap_or_default();
-    assert_eq!(after["trajectories"].as_array().map(Vec::len), Some(2), "{after}");
+    assert_eq!(
+        after["trajectories"].as_array().map(Vec::len),
+        Some(2),
+        "{after}"
+    );
     assert_eq!(after["trajectories"][1]["id"], old);
     assert_eq!(after["trajectories"][1]["close_reason"], "moved_away");
     let (status, _) = app.get(&anne, &format!("{path}/plan")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "a fresh trajectory has a fresh plan");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a fresh trajectory has a fresh plan"
+    );
     let (status, earlier) = app
         .get(&anne, &format!("{path}/plan?trajectory_id={old}"))
         .await;
     assert_eq!(status, StatusCode::OK, "{earlier}");
-    assert!(!earlier["goals"].as_array().is_none_or(Vec::is_empty), "{earlier}");
+    assert!(
+        !earlier["goals"].as_array().is_none_or(Vec::is_empty),
+        "{earlier}"
+    );
     let (status, _) = app
-        .get(&anne, &format!("{path}/plan?trajectory_id=not-this-households"))
+        .get(
+            &anne,
+            &format!("{path}/plan?trajectory_id=not-this-households"),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

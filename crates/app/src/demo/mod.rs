@@ -2,6 +2,8 @@
 //! household of seed 001 (Bas, Ingrid, Milan and Fenna) and any number of synthetic
 //! households — all written through the same use cases as real work, journal included.
 
+mod story;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use spil_domain::org::Role;
@@ -14,7 +16,7 @@ use crate::{Actor, App, AppError, AppResult};
 pub const DEMO_PASSWORD: &str = "demo";
 
 /// The demo region's postcode table (the same file `spil postcodes` loads).
-pub const DEMO_POSTCODES: &str = include_str!("../../../policy/postcodes.csv");
+pub const DEMO_POSTCODES: &str = include_str!("../../../../policy/postcodes.csv");
 
 /// Four-digit postcodes of each demo municipality, for synthetic addresses.
 const AALTEN_PC4: &[u32] = &[7121, 7122, 7123, 7124, 7125, 7126, 7090, 7091];
@@ -167,7 +169,7 @@ impl App {
         Ok(())
     }
 
-    async fn demo_actor(&self, username: &str) -> AppResult<Actor> {
+    pub(crate) async fn demo_actor(&self, username: &str) -> AppResult<Actor> {
         let mut conn = self.store().reader().await?;
         let user = org::user_by_username(&mut conn, username)
             .await?
@@ -183,105 +185,6 @@ impl App {
             }
         }
         Ok(actors)
-    }
-
-    /// Seed 001: the family that first asked for help with debts, then with household help.
-    async fn seed_example_household(&self) -> AppResult<String> {
-        let anne = self.demo_actor("anne").await?;
-        let member = |given: &str, birth: &str, relation: &str, authority: bool| MemberInput {
-            given_name: given.into(),
-            family_name: "Hendriks".into(),
-            birth_date: birth.into(),
-            relation: relation.into(),
-            parental_authority: Some(authority),
-            ..MemberInput::default()
-        };
-        let today = crate::today();
-        let years_ago = |years: i32, month: u32, day: u32| {
-            chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - years, month, day)
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default()
-        };
-        let mut bas = member("Bas", &years_ago(36, 3, 14), "parent", true);
-        bas.bsn = Some("111222333".into());
-        let created = self
-            .register(
-                &anne,
-                &RegistrationInput {
-                    route: "self".into(),
-                    question: "We hebben schulden: betalingsachterstanden en aanmaningen. We hebben geen overzicht meer en het geeft veel stress thuis.".into(),
-                    urgency: Some("soon".into()),
-                    household: Some(NewHouseholdInput {
-                        address: AddressInput {
-                            street: "Lindenlaan".into(),
-                            house_number: "12".into(),
-                            postcode: "7121 AB".into(),
-                            city: "Aalten".into(),
-                            buurt_code: Some("BU01970001".into()),
-                        },
-                        members: vec![
-                            bas,
-                            member("Ingrid", &years_ago(44, 6, 2), "parent", true),
-                            member("Milan", &years_ago(9, 1, 20), "child", false),
-                            member("Fenna", &years_ago(7, 2, 8), "child", false),
-                        ],
-                    }),
-                    // The family first asked for help a year and a half ago (seed 001).
-                    received_at: Some((today - chrono::Duration::days(548)).to_string()),
-                    ..RegistrationInput::default()
-                },
-            )
-            .await?;
-        let household_id = created.household_id;
-        self.set_team(
-            &anne,
-            &household_id,
-            &TeamInput {
-                regisseur: "anne".into(),
-                members: vec![TeamMemberInput {
-                    username: "dewi".into(),
-                    role: "schuldhulpverlener".into(),
-                }],
-                revision: Some(1),
-            },
-        )
-        .await?;
-        self.set_status(
-            &anne,
-            &household_id,
-            &StatusInput {
-                status: "exploring".into(),
-                close_reason: None,
-            },
-        )
-        .await?;
-        self.register(
-            &anne,
-            &RegistrationInput {
-                route: "self".into(),
-                question: "De schade-uitkering waarmee we de huishoudelijke hulp betaalden is op. We vragen huishoudelijke hulp aan.".into(),
-                household_id: Some(household_id.clone()),
-                ..RegistrationInput::default()
-            },
-        )
-        .await?;
-        self.register(
-            &anne,
-            &RegistrationInput {
-                route: "school".into(),
-                referrer: Some(ReferrerInput {
-                    name: Some("Juf Marieke".into()),
-                    organisation: Some("Basisschool De Klimop".into()),
-                    contact: Some("0543-123456".into()),
-                }),
-                question: "Milan is vaak moe en kan zich slecht concentreren; Fenna is nog niet zindelijk en heeft woedebuien. Wij maken ons zorgen.".into(),
-                urgency: Some("soon".into()),
-                household_id: Some(household_id.clone()),
-                ..RegistrationInput::default()
-            },
-        )
-        .await?;
-        Ok(household_id)
     }
 
     async fn seed_synthetic(&self, actors: &[Actor], rng: &mut StdRng) -> AppResult<()> {
@@ -390,7 +293,11 @@ impl App {
         }
         let route = ROUTES[rng.gen_range(0..ROUTES.len())];
         let winterswijk = actor.municipality_id.as_deref() == Some("gm0294");
-        let pc4 = if winterswijk { WINTERSWIJK_PC4 } else { AALTEN_PC4 };
+        let pc4 = if winterswijk {
+            WINTERSWIJK_PC4
+        } else {
+            AALTEN_PC4
+        };
         let postcode = format!(
             "{} {}{}",
             pc4[rng.gen_range(0..pc4.len())],
