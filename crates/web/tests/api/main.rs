@@ -5,10 +5,12 @@ mod helpers;
 
 mod access;
 mod contacts;
+mod gate;
 mod hardening;
 mod intake;
 mod journal;
 mod pages;
+mod people;
 mod plan;
 mod registrations;
 mod team_and_status;
