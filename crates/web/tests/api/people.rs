@@ -241,7 +241,7 @@ async fn members_join_and_leave_with_a_date_and_the_children_need_a_home() {
     let (status, _) = app
         .put(
             &anne,
-            &leave(&added["person_id"].as_str().unwrap_or_default().to_owned()),
+            &leave(added["person_id"].as_str().unwrap_or_default()),
             &json!({"valid_to": today(), "reason": "deceased"}),
         )
         .await;
