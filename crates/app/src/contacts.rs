@@ -302,6 +302,7 @@ impl App {
             &to_date.to_string(),
             only_team,
             municipality_id,
+            &actor.user_id,
         )
         .await?;
         // Per household and per professional stay within the coordinator's own team; every

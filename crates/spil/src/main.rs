@@ -73,6 +73,14 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Load the region's postcode table (CSV: postcode,municipality,wijk,buurt; the
+    /// municipality as its CBS code). It decides each household's municipality.
+    Postcodes {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The CSV file (the demo's is policy/postcodes.csv).
+        file: std::path::PathBuf,
+    },
     /// Measure the HTTP stack: p50/p99 of reading a household and registering one.
     Bench(bench::BenchArgs),
 }
@@ -235,6 +243,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         eprintln!("spil: {field}: {error}");
                     }
                     Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        Command::Postcodes { db, file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let app = App::connect(&db.database).await?;
+            match app.load_postcodes(None, &text).await {
+                Ok(rows) => {
+                    println!("{}: {rows} postcodes loaded", file.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(spil_app::AppError::Invalid(errors)) => {
+                    for (field, error) in errors.iter() {
+                        eprintln!("{}: {field}: {error}", file.display());
+                    }
+                    Ok(ExitCode::FAILURE)
                 }
                 Err(other) => Err(other.into()),
             }

@@ -277,3 +277,31 @@ async fn no_acknowledged_registration_is_lost_when_the_server_is_killed() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+#[test]
+fn the_postcode_table_loads_whole_or_not_at_all_naming_the_line_and_field() {
+    let (dir, url) = temp_database();
+    let demo = spil(&["demo", "--database", &url, "--households", "0"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let bad = dir.0.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "postcode,municipality,wijk,buurt\n7121,GM0197,WK019701,BU01970101\n7122,GM9999,,\n71,GM0197,,\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let load = spil(&["postcodes", "--database", &url, &bad.display().to_string()]);
+    assert_eq!(load.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&load.stderr);
+    assert!(
+        stderr.contains("line[3].municipality") && stderr.contains("line[4].postcode"),
+        "{stderr}"
+    );
+    let good = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policy/postcodes.csv");
+    let load = spil(&["postcodes", "--database", &url, good]);
+    assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+    assert!(
+        String::from_utf8_lossy(&load.stdout).contains("23 postcodes loaded"),
+        "{}",
+        String::from_utf8_lossy(&load.stdout)
+    );
+}

@@ -165,6 +165,7 @@ pub async fn minutes_by(
     to: &str,
     only_team: Option<&str>,
     municipality_id: &str,
+    user_id: &str,
 ) -> Result<Vec<(String, i64, i64)>> {
     // Per team, month and municipality read the daily totals; per household (one team) the
     // contacts, through an index that holds all the columns the query needs.
@@ -178,23 +179,26 @@ pub async fn minutes_by(
             format!(
                 "SELECT {key} AS grp, CAST(SUM(d.minutes) AS BIGINT) AS minutes, CAST(SUM(d.contacts) AS BIGINT) AS contacts \
                  FROM contact_minutes_daily d JOIN teams t ON t.id = d.team_id \
-                 WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) AND t.municipality_id = $4 \
+                 WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) \
+                   AND t.id IN (SELECT tm.team_id FROM team_municipalities tm WHERE tm.municipality_id = $4 \
+                       OR tm.municipality_id IN (SELECT s.municipality_id FROM user_teams ut \
+                           JOIN team_municipalities s ON s.team_id = ut.team_id WHERE ut.user_id = $5)) \
                  GROUP BY {key} ORDER BY {key}"
             )
         }
         Grouping::Municipality => "SELECT m.name AS grp, CAST(SUM(d.minutes) AS BIGINT) AS minutes, CAST(SUM(d.contacts) AS BIGINT) AS contacts \
              FROM contact_minutes_daily d JOIN teams t ON t.id = d.team_id JOIN municipalities m ON m.id = t.municipality_id \
              WHERE d.day >= $1 AND d.day <= $2 AND ($3 = '' OR d.team_id = $3) \
-               AND m.region_id = (SELECT region_id FROM municipalities WHERE id = $4) \
+               AND m.region_id = (SELECT region_id FROM municipalities WHERE id = $4) AND $5 <> '' \
              GROUP BY m.name ORDER BY m.name"
             .to_owned(),
         Grouping::Professional => "SELECT u.display_name AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts \
              FROM contacts c JOIN users u ON u.id = c.author_id \
-             WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 AND $4 <> '' \
+             WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 AND $4 <> '' AND $5 <> '' \
              GROUP BY u.display_name ORDER BY u.display_name"
             .to_owned(),
         Grouping::Household => "SELECT c.household_id AS grp, CAST(SUM(c.minutes) AS BIGINT) AS minutes, COUNT(*) AS contacts \
-             FROM contacts c WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 AND $4 <> '' \
+             FROM contacts c WHERE c.team_id = $3 AND c.contact_date >= $1 AND c.contact_date <= $2 AND $4 <> '' AND $5 <> '' \
              GROUP BY c.household_id ORDER BY c.household_id"
             .to_owned(),
     };
@@ -203,6 +207,7 @@ pub async fn minutes_by(
         .bind(to)
         .bind(only_team.unwrap_or(""))
         .bind(municipality_id)
+        .bind(user_id)
         .fetch_all(conn)
         .await?)
 }
