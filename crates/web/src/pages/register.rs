@@ -29,6 +29,9 @@ pub struct MemberRows {
 pub struct DuplicateNote {
     description: String,
     household_id: Option<String>,
+    /// For a match the professional may see: the form field and person id that attach the
+    /// known person to the new household instead of a new record.
+    link: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -241,7 +244,8 @@ fn to_input(values: &HashMap<String, String>) -> RegistrationInput {
                 .any(|f| optional(values, &format!("m{i}_{f}")).is_some())
         })
         .map(|i| MemberInput {
-            person_id: None,
+            // "This is the same person": attach the known person instead of a new record.
+            person_id: optional(values, &format!("m{i}_link")),
             given_name: value(values, &format!("m{i}_given_name")),
             family_name: value(values, &format!("m{i}_family_name")),
             birth_date: value(values, &format!("m{i}_birth_date")),
@@ -332,6 +336,11 @@ pub async fn submit(
                         ),
                     };
                     DuplicateNote {
+                        link: d
+                            .person_id
+                            .clone()
+                            .filter(|_| d.visible)
+                            .map(|p| (format!("m{}_link", d.member_index), p)),
                         description,
                         household_id: d.household_id,
                     }

@@ -375,3 +375,77 @@ async fn the_plan_form_keeps_what_was_typed_and_marks_the_wrong_row() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "nothing was saved: {plan}");
 }
+
+/// A match the professional may see can be attached instead of creating a second record.
+#[tokio::test]
+async fn the_register_page_attaches_a_found_person_instead_of_a_duplicate() {
+    let app = spawn_app().await;
+    assert_eq!(
+        sign_in_as(&app, "anne").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let form = app
+        .client
+        .get(format!("{}/aanmelden", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let csrf = hidden(&form.text().await.unwrap_or_default(), "_csrf");
+    // Milan of the example household, now also living at his grandmother's.
+    let fields = |link: Option<&str>| {
+        let mut f = vec![
+            ("_csrf".to_owned(), csrf.clone()),
+            ("route".into(), "network".into()),
+            ("question".into(), "Milan woont nu ook bij zijn oma.".into()),
+            ("street".into(), "Markt".into()),
+            ("house_number".into(), "3".into()),
+            ("postcode".into(), "7121AB".into()),
+            ("city".into(), "Aalten".into()),
+            ("m0_given_name".into(), "Gerda".into()),
+            ("m0_family_name".into(), "Hendriks".into()),
+            ("m0_birth_date".into(), "1955-05-05".into()),
+            ("m0_relation".into(), "other".into()),
+            ("m1_given_name".into(), "Milan".into()),
+            ("m1_family_name".into(), "Hendriks".into()),
+            ("m1_birth_date".into(), "2018-01-20".into()),
+            ("m1_relation".into(), "child".into()),
+        ];
+        if let Some(person) = link {
+            f.push(("m1_link".into(), person.into()));
+        }
+        f
+    };
+    let response = app
+        .client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&fields(None))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await.unwrap_or_default();
+    let milan = hidden_checkbox_value(&html, "m1_link");
+    assert!(!milan.is_empty(), "a link to the known Milan is offered: {html}");
+    let before = app.counts().await;
+    let response = app
+        .client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&fields(Some(&milan)))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let after = app.counts().await;
+    assert_eq!(after.persons, before.persons + 1, "only Gerda is new");
+    let anne = app.token("anne").await;
+    let (_, person) = app.get(&anne, &format!("/api/v1/persons/{milan}")).await;
+    assert_eq!(person["households"].as_array().map(Vec::len), Some(2), "{person}");
+}
+
+fn hidden_checkbox_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split_once(&marker)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(value, _)| value.to_owned())
+        .unwrap_or_default()
+}
