@@ -91,3 +91,39 @@ export async function signIn(page, base, username) {
   await page.getByLabel('Wachtwoord').fill('demo');
   await page.getByRole('button', { name: 'Inloggen' }).click();
 }
+
+/**
+ * A family like the demo's example before its story unfolded — Bas, Ingrid, Milan and Fenna
+ * with another family name, anne regisseur and dewi on the team, no intake or plan yet —
+ * registered through the API, for tests that walk the intake and the plan from the start.
+ */
+export async function registerPlainFamily(spil, familyName) {
+  const call = async (method, path, token, body) => {
+    const response = await fetch(`${spil.base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const { token } = await call('POST', '/api/v1/auth/token', null, { username: 'anne', password: 'demo' });
+  const member = (given_name, birth_date, relation) => ({
+    given_name, family_name: familyName, birth_date, relation, parental_authority: relation === 'parent',
+  });
+  const created = await call('POST', '/api/v1/registrations', token, {
+    route: 'self',
+    question: 'We hebben schulden en geen overzicht meer.',
+    urgency: 'soon',
+    household: {
+      address: { street: 'Beukenlaan', house_number: '3', postcode: '7121 AC', city: 'Aalten' },
+      members: [member('Bas', '1991-03-14', 'parent'), member('Ingrid', '1983-06-02', 'parent'),
+        member('Milan', '2018-01-20', 'child'), member('Fenna', '2020-02-08', 'child')],
+    },
+  });
+  await call('PUT', `/api/v1/households/${created.household_id}/team`, token, {
+    regisseur: 'anne', members: [{ username: 'dewi', role: 'schuldhulpverlener' }], revision: 1,
+  });
+  return created.household_id;
+}

@@ -2,10 +2,10 @@
 // life-domain scores with their trend, and a triage proposal with its reasons.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSpil, newPage, axeViolations, signIn } from './harness.mjs';
+import { startSpil, newPage, axeViolations, signIn, registerPlainFamily } from './harness.mjs';
 
 let spil;
-before(async () => { spil = await startSpil(); });
+before(async () => { spil = await startSpil(); await registerPlainFamily(spil, 'Visser'); });
 after(async () => { await spil?.stop(); });
 
 async function assertAccessible(page, name) {
@@ -13,12 +13,12 @@ async function assertAccessible(page, name) {
   assert.deepEqual(page.problems, [], `console errors on ${name}`);
 }
 
-test('anne does the intake of the Hendriks family and sees a proposal with reasons', async () => {
+test('anne does the intake of the Visser family and sees a proposal with reasons', async () => {
   const page = await newPage(spil);
   await signIn(page, spil.base, 'anne');
-  await page.getByRole('link', { name: /Hendriks/ }).first().click();
+  await page.getByRole('link', { name: /Visser/ }).first().click();
   await page.getByRole('link', { name: 'Brede uitvraag en voorstel' }).click();
-  await page.getByRole('heading', { name: 'Brede uitvraag: huishouden Hendriks' }).waitFor();
+  await page.getByRole('heading', { name: 'Brede uitvraag: huishouden Visser' }).waitFor();
   await assertAccessible(page, 'empty intake');
 
   const ingrid = page.getByRole('group', { name: /^Ingrid/ });
@@ -27,7 +27,7 @@ test('anne does the intake of the Hendriks family and sees a proposal with reaso
   await ingrid.getByRole('group', { name: /normaliseren/ }).getByLabel('Nee').check();
   const bas = page.getByRole('group', { name: /^Bas/ });
   await bas.getByLabel('Wat is de vraag, in eigen woorden?').fill('Rust in het weekend, energie voor de kinderen.');
-  await page.getByLabel('Naam (1)').fill('Oma Hendriks');
+  await page.getByLabel('Naam (1)').fill('Oma Visser');
   await page.getByLabel('Relatie (1)').fill('moeder van Bas');
   await page.getByLabel('Kan helpen met (1)').fill('oppassen op woensdag');
   await page.getByLabel('Wat heeft de problemen veroorzaakt?').fill('Schade-uitkering op; hersenletsel bij vader; vermoedelijk LVB bij moeder.');
@@ -37,14 +37,14 @@ test('anne does the intake of the Hendriks family and sees a proposal with reaso
   assert.equal(await ingrid.getByLabel('Wat is de vraag, in eigen woorden?').inputValue(), 'Ik wil weer overzicht over de post en de rekeningen.');
 
   // Scores for Ingrid and for Fenna.
-  const scoreIngrid = page.getByRole('region', { name: /^Ingrid Hendriks/ });
+  const scoreIngrid = page.getByRole('region', { name: /^Ingrid Visser/ });
   await scoreIngrid.getByText('Nieuwe scores voor Ingrid').click();
   await scoreIngrid.getByLabel('Financiën').selectOption('2');
   await scoreIngrid.getByLabel('Instrumentele ADL').selectOption('2');
   await scoreIngrid.getByLabel('Geestelijke gezondheid').selectOption('2');
   await scoreIngrid.getByRole('button', { name: 'Scores opslaan' }).click();
   await page.getByRole('img', { name: /Financiën: 2 op/ }).waitFor();
-  const scoreFenna = page.getByRole('region', { name: /^Fenna Hendriks/ });
+  const scoreFenna = page.getByRole('region', { name: /^Fenna Visser/ });
   await scoreFenna.getByText('Nieuwe scores voor Fenna').click();
   await scoreFenna.getByLabel('Lichamelijke verzorging').selectOption('2');
   await scoreFenna.getByRole('button', { name: 'Scores opslaan' }).click();
@@ -71,7 +71,7 @@ test('anne does the intake of the Hendriks family and sees a proposal with reaso
   // The household page shows each person's scores over time.
   await page.getByRole('link', { name: /Terug naar huishouden/ }).click();
   await page.getByRole('img', { name: /Financiën: 2 op/ }).waitFor();
-  assert.ok(await page.getByRole('table', { name: 'Fenna Hendriks' }).isVisible());
+  assert.ok(await page.getByRole('table', { name: 'Fenna Visser' }).isVisible());
   assert.ok(await page.getByRole('note', { name: 'Veiligheid' }).getByText('zorgen over de veiligheid').isVisible(), 'safety heads the page');
   await assertAccessible(page, 'household page with score trends');
   await page.context().close();

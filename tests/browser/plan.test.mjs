@@ -3,10 +3,10 @@
 // contacts with a sensitive note, and this week's worklist.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSpil, newPage, axeViolations, signIn } from './harness.mjs';
+import { startSpil, newPage, axeViolations, signIn, registerPlainFamily } from './harness.mjs';
 
 let spil;
-before(async () => { spil = await startSpil(); });
+before(async () => { spil = await startSpil(); await registerPlainFamily(spil, 'Visser'); });
 after(async () => { await spil?.stop(); });
 
 async function assertAccessible(page, name) {
@@ -16,12 +16,12 @@ async function assertAccessible(page, name) {
 
 const inDays = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 
-test('anne makes the Hendriks plan with the family, records their agreement and evaluates a goal', async () => {
+test('anne makes the Visser plan with the family, records their agreement and evaluates a goal', async () => {
   const page = await newPage(spil);
   await signIn(page, spil.base, 'anne');
-  await page.getByRole('link', { name: /Hendriks/ }).first().click();
+  await page.getByRole('link', { name: /Visser/ }).first().click();
   await page.getByRole('link', { name: 'Ons plan' }).click();
-  await page.getByRole('heading', { name: 'Ons plan: huishouden Hendriks' }).waitFor();
+  await page.getByRole('heading', { name: 'Ons plan: huishouden Visser' }).waitFor();
   await assertAccessible(page, 'empty plan');
 
   const goal1 = page.getByRole('group', { name: 'Doel 1', exact: true });
@@ -31,28 +31,28 @@ test('anne makes the Hendriks plan with the family, records their agreement and 
   const goal2 = page.getByRole('group', { name: 'Doel 2', exact: true });
   await goal2.getByLabel('Het doel, in de woorden van het gezin').fill('Fenna gaat weer elke dag naar school');
   await goal2.getByLabel('Zo weten we dat het gelukt is').fill('Vier weken zonder verzuim');
-  await goal2.getByLabel('Voor wie').selectOption({ label: 'Fenna Hendriks' });
+  await goal2.getByLabel('Voor wie').selectOption({ label: 'Fenna Visser' });
   await goal2.getByLabel('Samen terugkijken op').fill(inDays(3));
   const action1 = page.getByRole('group', { name: 'Actie 1', exact: true });
   await action1.getByLabel('Wat gebeurt er').fill('Alle post over geld samen openen');
-  await action1.getByLabel('Wie doet het').selectOption({ label: 'Ingrid Hendriks' });
+  await action1.getByLabel('Wie doet het').selectOption({ label: 'Ingrid Visser' });
   const action2 = page.getByRole('group', { name: 'Actie 2', exact: true });
   await action2.getByLabel('Wat gebeurt er').fill('Oma brengt Fenna op maandag naar school');
   await action2.getByLabel('Wie doet het').selectOption('network');
-  await action2.getByLabel('Naam of organisatie').fill('Oma Hendriks');
+  await action2.getByLabel('Naam of organisatie').fill('Oma Visser');
   await page.getByLabel(/^Afspraken/).fill('Alle afspraken op papier\nWe bellen elke maandag om 10 uur');
   await page.getByRole('button', { name: 'Plan opslaan' }).click();
 
   await page.getByText('Nog niet akkoord', { exact: true }).waitFor();
   assert.ok(await page.getByRole('heading', { name: '2. Fenna gaat weer elke dag naar school' }).isVisible());
-  assert.ok(await page.getByText('Oma Hendriks: Oma brengt Fenna op maandag naar school', { exact: false }).isVisible());
+  assert.ok(await page.getByText('Oma Visser: Oma brengt Fenna op maandag naar school', { exact: false }).isVisible());
   await assertAccessible(page, 'plan before agreement');
 
   // The family signs on paper; the plan records who, when and how.
-  await page.getByLabel('Wie gaf akkoord').selectOption({ label: 'Ingrid Hendriks' });
+  await page.getByLabel('Wie gaf akkoord').selectOption({ label: 'Ingrid Visser' });
   await page.getByLabel('Hoe', { exact: true }).selectOption('signed_paper');
   await page.getByRole('button', { name: 'Akkoord vastleggen' }).click();
-  await page.getByText(/^Akkoord: Ingrid Hendriks op .* \(op papier ondertekend\)/).waitFor();
+  await page.getByText(/^Akkoord: Ingrid Visser op .* \(op papier ondertekend\)/).waitFor();
 
   // The paper version is a PDF.
   const pdf = await page.request.get(`${spil.base}/huishoudens/${await householdId(page)}/plan.pdf`);
@@ -73,7 +73,8 @@ test('anne makes the Hendriks plan with the family, records their agreement and 
   await page.getByRole('link', { name: 'Mijn huishoudens' }).click();
   const week = page.getByRole('region', { name: 'Deze week te doen' });
   await week.getByRole('link', { name: 'Evaluatie: Fenna gaat weer elke dag naar school' }).waitFor();
-  assert.ok(await week.getByRole('link', { name: 'Plan versie 2: gewijzigd na akkoord' }).isVisible());
+  const ours = week.getByRole('row').filter({ hasText: 'Beukenlaan 3' });
+  assert.ok(await ours.getByRole('link', { name: 'Plan versie 2: gewijzigd na akkoord' }).isVisible());
   await assertAccessible(page, 'worklist');
 
   // Evaluating the goal from the worklist.
@@ -96,9 +97,9 @@ test('anne makes the Hendriks plan with the family, records their agreement and 
 test('contacts are recorded with their time; bad input keeps what was typed', async () => {
   const page = await newPage(spil);
   await signIn(page, spil.base, 'anne');
-  await page.getByRole('link', { name: /Hendriks/ }).first().click();
+  await page.getByRole('link', { name: /Visser/ }).first().click();
   await page.getByRole('link', { name: 'Contacten en tijd' }).click();
-  await page.getByRole('heading', { name: 'Contacten en tijd: huishouden Hendriks' }).waitFor();
+  await page.getByRole('heading', { name: 'Contacten en tijd: huishouden Visser' }).waitFor();
   await assertAccessible(page, 'contacts');
   await page.getByLabel('Soort contact').selectOption('huisbezoek');
   await page.getByLabel('Tijd in minuten').fill('90');

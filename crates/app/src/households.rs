@@ -135,6 +135,15 @@ impl App {
                         email: m.email,
                         valid_from: m.valid_from,
                         valid_to: m.valid_to,
+                        end_reason: m.end_reason,
+                        gender: m.gender,
+                        name_prefix: m.name_prefix,
+                        communication: CommunicationNeedsView {
+                            language: m.language,
+                            interpreter: m.interpreter == 1,
+                            pace: m.pace,
+                            note: m.communication_note,
+                        },
                     })
                     .collect(),
                 registrations: registrations

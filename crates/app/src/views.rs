@@ -199,6 +199,22 @@ pub struct MemberView {
     pub email: Option<String>,
     pub valid_from: String,
     pub valid_to: Option<String>,
+    /// Why the membership ended: moved_out, deceased or other.
+    pub end_reason: Option<String>,
+    /// iStandaarden code: 0 unknown, 1 male, 2 female.
+    pub gender: String,
+    pub name_prefix: Option<String>,
+    /// How to talk with this person.
+    pub communication: CommunicationNeedsView,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommunicationNeedsView {
+    pub language: Option<String>,
+    pub interpreter: bool,
+    /// lvb or nah.
+    pub pace: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -282,7 +282,11 @@ async fn no_acknowledged_registration_is_lost_when_the_server_is_killed() {
 fn the_postcode_table_loads_whole_or_not_at_all_naming_the_line_and_field() {
     let (dir, url) = temp_database();
     let demo = spil(&["demo", "--database", &url, "--households", "0"]);
-    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
     let bad = dir.0.join("bad.csv");
     std::fs::write(
         &bad,
@@ -298,7 +302,11 @@ fn the_postcode_table_loads_whole_or_not_at_all_naming_the_line_and_field() {
     );
     let good = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policy/postcodes.csv");
     let load = spil(&["postcodes", "--database", &url, good]);
-    assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
     assert!(
         String::from_utf8_lossy(&load.stdout).contains("23 postcodes loaded"),
         "{}",

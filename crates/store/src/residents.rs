@@ -254,6 +254,13 @@ pub struct MemberRow {
     pub parental_authority: i64,
     pub valid_from: String,
     pub valid_to: Option<String>,
+    pub end_reason: Option<String>,
+    pub gender: String,
+    pub name_prefix: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: i64,
+    pub pace: Option<String>,
+    pub communication_note: Option<String>,
 }
 
 impl MemberRow {
@@ -265,7 +272,8 @@ impl MemberRow {
 pub async fn members(conn: &mut Conn, household_id: &str) -> Result<Vec<MemberRow>> {
     Ok(sqlx::query_as(
         "SELECT p.id AS person_id, p.given_name, p.family_name, p.birth_date, p.bsn, p.phone, p.email, \
-                m.relation, m.parental_authority, m.valid_from, m.valid_to \
+                m.relation, m.parental_authority, m.valid_from, m.valid_to, m.end_reason, \
+                p.gender, p.name_prefix, p.language, p.interpreter, p.pace, p.communication_note \
          FROM household_members m JOIN persons p ON p.id = m.person_id \
          WHERE m.household_id = $1 ORDER BY p.birth_date, p.given_name",
     )

@@ -146,9 +146,75 @@ type InputRule = (
 /// closed sets (taken from the domain's own lists), date formats and ranges.
 fn input_rules(doc: &mut serde_json::Value) {
     use serde_json::json;
-    use spil_domain::{contact, household, plan, registration, trajectory};
+    use spil_domain::{contact, household, org, person, plan, registration, relation, trajectory};
     let date = json!({"type": "string", "format": "date"});
     let rules: Vec<InputRule> = vec![
+        (
+            "OrganisationInput",
+            &["kind", "name"],
+            vec![
+                (
+                    "kind",
+                    json!({"type": "string", "enum": words(org::OrganisationKind::KEYS)}),
+                ),
+                ("agb", json!({"type": "string", "pattern": "^[0-9]{8}$"})),
+                ("kvk", json!({"type": "string", "pattern": "^[0-9]{8}$"})),
+                ("oin", json!({"type": "string", "pattern": "^[0-9]{20}$"})),
+                (
+                    "brin",
+                    json!({"type": "string", "pattern": "^[0-9]{2}[A-Za-z0-9]{2}$"}),
+                ),
+            ],
+        ),
+        (
+            "RelationInput",
+            &["kind", "valid_from"],
+            vec![
+                (
+                    "kind",
+                    json!({"type": "string", "enum": words(relation::RelationKind::KEYS)}),
+                ),
+                ("valid_from", date.clone()),
+                ("valid_to", date.clone()),
+            ],
+        ),
+        (
+            "NewMemberInput",
+            &["relation", "valid_from"],
+            vec![
+                (
+                    "relation",
+                    json!({"type": "string", "enum": words(household::Relation::KEYS)}),
+                ),
+                ("valid_from", date.clone()),
+            ],
+        ),
+        (
+            "EndMembershipInput",
+            &["valid_to", "reason"],
+            vec![
+                (
+                    "reason",
+                    json!({"type": "string", "enum": words(relation::MembershipEnd::KEYS)}),
+                ),
+                ("valid_to", date.clone()),
+            ],
+        ),
+        (
+            "MoveInput",
+            &[
+                "street",
+                "house_number",
+                "postcode",
+                "city",
+                "moved_on",
+                "revision",
+            ],
+            vec![
+                ("moved_on", date.clone()),
+                ("revision", json!({"type": "integer", "minimum": 1})),
+            ],
+        ),
         (
             "RegistrationInput",
             &["route", "question"],
@@ -172,6 +238,14 @@ fn input_rules(doc: &mut serde_json::Value) {
                     json!({"type": "string", "enum": words(household::Relation::KEYS)}),
                 ),
                 ("birth_date", date.clone()),
+                (
+                    "gender",
+                    json!({"type": "string", "enum": words(person::Gender::KEYS)}),
+                ),
+                (
+                    "pace",
+                    json!({"type": "string", "enum": words(person::Pace::KEYS)}),
+                ),
             ],
         ),
         (
@@ -218,10 +292,16 @@ fn input_rules(doc: &mut serde_json::Value) {
         (
             "StatusInput",
             &["status"],
-            vec![(
-                "status",
-                json!({"type": "string", "enum": words(trajectory::TrajectoryStatus::KEYS)}),
-            )],
+            vec![
+                (
+                    "status",
+                    json!({"type": "string", "enum": words(trajectory::TrajectoryStatus::KEYS)}),
+                ),
+                (
+                    "close_reason",
+                    json!({"type": "string", "enum": words(trajectory::CloseReason::KEYS)}),
+                ),
+            ],
         ),
         (
             "TeamInput",

@@ -23,6 +23,8 @@ struct MemberRow {
     relation: String,
     authority: &'static str,
     bsn: String,
+    /// Communication needs, in words.
+    communication: String,
 }
 
 struct RegistrationRow {
@@ -74,6 +76,27 @@ fn relation_label(key: &str) -> String {
     spil_domain::household::Relation::parse(key)
         .map(|r| r.label().to_owned())
         .unwrap_or_else(|_| key.to_owned())
+}
+
+fn communication_words(c: &CommunicationNeedsView) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(pace) = c
+        .pace
+        .as_deref()
+        .and_then(|p| spil_domain::person::Pace::parse(p).ok())
+    {
+        parts.push(pace.label().to_owned());
+    }
+    if let Some(language) = &c.language {
+        parts.push(format!("Taal: {language}"));
+    }
+    if c.interpreter {
+        parts.push("Tolk nodig".into());
+    }
+    if let Some(note) = &c.note {
+        parts.push(note.clone());
+    }
+    parts.join(". ")
 }
 
 fn masked_bsn(bsn: &Option<String>) -> String {
@@ -206,6 +229,7 @@ pub async fn page(
                 relation: relation_label(&m.relation),
                 authority: if m.parental_authority { "ja" } else { "nee" },
                 bsn: masked_bsn(&m.bsn),
+                communication: communication_words(&m.communication),
             })
             .collect(),
         registrations: h

@@ -425,7 +425,10 @@ async fn the_register_page_attaches_a_found_person_instead_of_a_duplicate() {
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let html = response.text().await.unwrap_or_default();
     let milan = hidden_checkbox_value(&html, "m1_link");
-    assert!(!milan.is_empty(), "a link to the known Milan is offered: {html}");
+    assert!(
+        !milan.is_empty(),
+        "a link to the known Milan is offered: {html}"
+    );
     let before = app.counts().await;
     let response = app
         .client
@@ -439,7 +442,11 @@ async fn the_register_page_attaches_a_found_person_instead_of_a_duplicate() {
     assert_eq!(after.persons, before.persons + 1, "only Gerda is new");
     let anne = app.token("anne").await;
     let (_, person) = app.get(&anne, &format!("/api/v1/persons/{milan}")).await;
-    assert_eq!(person["households"].as_array().map(Vec::len), Some(2), "{person}");
+    assert_eq!(
+        person["households"].as_array().map(Vec::len),
+        Some(2),
+        "{person}"
+    );
 }
 
 fn hidden_checkbox_value(html: &str, name: &str) -> String {
