@@ -106,6 +106,26 @@ impl App {
         };
 
         let mut tx = self.store().begin().await?;
+        if let Some(id) = input.organisation_id {
+            if org::organisation(&mut tx, id).await?.is_none() {
+                return Err(AppError::invalid_field(
+                    "organisation_id",
+                    spil_domain::FieldError::Unknown {
+                        allowed: "an existing organisation",
+                    },
+                ));
+            }
+        }
+        if let Some(id) = input.person_id {
+            if spil_store::residents::person(&mut tx, id).await?.is_none() {
+                return Err(AppError::invalid_field(
+                    "person_id",
+                    spil_domain::FieldError::Unknown {
+                        allowed: "an existing person",
+                    },
+                ));
+            }
+        }
         let (team_id, municipality_id) = match input.team {
             Some(team_name) => {
                 let team = org::team_by_name(&mut tx, team_name)

@@ -104,6 +104,21 @@ enum UserCommand {
         /// Municipality id (for policy and privacy officer).
         #[arg(long)]
         municipality: Option<String>,
+        /// professional (default), partner, resident or service.
+        #[arg(long)]
+        kind: Option<String>,
+        /// The employer, or the partner organisation (its id).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// The person a resident account belongs to (its id).
+        #[arg(long)]
+        person: Option<String>,
+        /// Further teams a professional works in (names; repeatable).
+        #[arg(long = "also-team")]
+        also_teams: Vec<String>,
+        /// SKJ or BIG registration as REGISTER:NUMBER[:VALID_TO], e.g. skj:110001234:2028-12-31.
+        #[arg(long)]
+        registration: Option<String>,
         #[arg(long, env = "SPIL_PASSWORD", hide_env_values = true)]
         password: String,
     },
@@ -220,10 +235,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     role,
                     team,
                     municipality,
+                    kind,
+                    organisation,
+                    person,
+                    also_teams,
+                    registration,
                     password,
                 },
         } => {
             let app = App::connect(&db.database).await?;
+            let also: Vec<&str> = also_teams.iter().map(String::as_str).collect();
+            let parts: Vec<&str> = registration
+                .as_deref()
+                .map(|r| r.splitn(3, ':').collect())
+                .unwrap_or_default();
             let input = NewUserInput {
                 username: &username,
                 display_name: &name,
@@ -231,7 +256,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 role: &role,
                 team: team.as_deref(),
                 municipality_id: municipality.as_deref(),
-                ..Default::default()
+                kind: kind.as_deref(),
+                organisation_id: organisation.as_deref(),
+                person_id: person.as_deref(),
+                registration: match parts.as_slice() {
+                    [register, number] => Some((register, number, None)),
+                    [register, number, valid_to] => Some((register, number, Some(*valid_to))),
+                    [] => None,
+                    _ => Some(("", "", None)),
+                },
+                also_teams: &also,
             };
             match app.add_user(&input, None).await {
                 Ok(id) => {

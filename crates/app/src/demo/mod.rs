@@ -15,6 +15,9 @@ use crate::{Actor, App, AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "demo";
 
+/// The school of the example family (an organisation in the register).
+const SCHOOL: &str = "org-demo-de-klimop";
+
 /// The demo region's postcode table (the same file `spil postcodes` loads).
 pub const DEMO_POSTCODES: &str = include_str!("../../../../policy/postcodes.csv");
 
@@ -148,6 +151,22 @@ impl App {
         for team in TEAMS {
             org::insert_team(&mut tx, team.id, team.municipality, team.name).await?;
         }
+        // The school of the example family; one of its teachers has a partner account.
+        org::insert_organisation(
+            &mut tx,
+            &org::OrganisationRow {
+                id: SCHOOL.into(),
+                kind: "school".into(),
+                name: "Basisschool De Klimop".into(),
+                municipality_id: None,
+                agb: None,
+                kvk: None,
+                oin: None,
+                brin: Some("12AB".into()),
+            },
+            crate::now_micros(),
+        )
+        .await?;
         spil_store::commit(tx).await?;
         self.load_postcodes(None, DEMO_POSTCODES).await?;
         for (username, name, role, place) in ACCOUNTS {
@@ -166,6 +185,20 @@ impl App {
             )
             .await?;
         }
+        // A partner: she sees nothing until consent grants it (next to come).
+        self.add_user(
+            &NewUserInput {
+                username: "ilse",
+                display_name: "Ilse Brink (Basisschool De Klimop)",
+                password: DEMO_PASSWORD,
+                role: Role::Professional.key(),
+                kind: Some("partner"),
+                organisation_id: Some(SCHOOL),
+                ..Default::default()
+            },
+            None,
+        )
+        .await?;
         Ok(())
     }
 

@@ -395,7 +395,6 @@ impl App {
     /// register; the voetbaltrainer as the children's informal support.
     async fn seed_network(&self, anne: &Actor, milan: &str, fenna: &str) -> AppResult<()> {
         for (kind, name, agb, brin) in [
-            ("school", "Basisschool De Klimop", None, Some("12AB")),
             (
                 "huisarts",
                 "Huisartsenpraktijk Lindenlaan (demo)",

@@ -37,8 +37,8 @@ async fn entries(app: &TestApp) -> i64 {
 }
 
 /// Every route of the OpenAPI document, called as every kind of principal the demo has —
-/// nobody, the regisseur, a colleague of another team, the coordinator, the privacy officer
-/// and a professional of another municipality — answers without a server error, refuses
+/// nobody, the regisseur, a colleague of another team, the coordinator, the privacy officer,
+/// a professional of another municipality and a partner at the family's school — answers without a server error, refuses
 /// the unauthenticated, keeps the privacy officer out of files and professionals out of the
 /// review, answers another municipality as if the household did not exist; and every read of
 /// a household or person, allowed or refused, leaves its access-log entry with the real basis,
@@ -67,7 +67,7 @@ async fn every_documented_route_answers_every_kind_of_principal_and_logs_what_th
         .unwrap_or_default()
         .to_owned();
     let mut principals = vec![("nobody", String::new())];
-    for user in ["anne", "bram", "chris", "fatima", "gert"] {
+    for user in ["anne", "bram", "chris", "fatima", "gert", "ilse"] {
         principals.push((user, app.token(user).await));
     }
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
@@ -124,6 +124,14 @@ async fn every_documented_route_answers_every_kind_of_principal_and_logs_what_th
                         matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
                         "the privacy officer opens no file: {at}"
                     );
+                }
+                if *who == "ilse" && (about_household || about_person) {
+                    assert_eq!(
+                        status,
+                        StatusCode::FORBIDDEN,
+                        "a partner, before consent: {at}"
+                    );
+                    assert_eq!(body["error"]["fields"]["reason"], "awaits_consent", "{at}");
                 }
                 if *who == "gert" && (about_household || about_person) {
                     assert_eq!(status, StatusCode::NOT_FOUND, "another municipality: {at}");
