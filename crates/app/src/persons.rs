@@ -64,15 +64,6 @@ pub struct RepresentativeView {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CommunicationView {
-    pub language: Option<String>,
-    pub interpreter: bool,
-    /// lvb or nah.
-    pub pace: Option<String>,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PersonHouseholdView {
     pub household_id: String,
     pub relation: String,
@@ -99,7 +90,7 @@ pub struct PersonView {
     pub age: u32,
     /// iStandaarden code: 0 unknown, 1 male, 2 female.
     pub gender: String,
-    pub communication: CommunicationView,
+    pub communication: crate::views::CommunicationNeedsView,
     /// The households the caller may open that the person is or was a member of.
     pub households: Vec<PersonHouseholdView>,
     /// How many more households the person belongs to that the caller may not open.
@@ -244,7 +235,7 @@ impl App {
                 })
                 .collect(),
             households,
-            communication: CommunicationView {
+            communication: crate::views::CommunicationNeedsView {
                 language: p.language,
                 interpreter: p.interpreter == 1,
                 pace: p.pace,

@@ -47,45 +47,61 @@ pub async fn insert(conn: &mut Conn, entries: &[Access]) -> Result<()> {
             .bind(persons);
     }
     query.execute(&mut *conn).await?;
-    for a in entries {
-        insert_subjects(conn, a).await?;
-    }
-    Ok(())
+    insert_subjects(conn, entries).await
 }
 
-/// One row per person the entry is about.
-async fn insert_subjects(conn: &mut Conn, a: &Access) -> Result<()> {
-    const COLUMNS: &str = "person_id, at, user_id, household_id, action, outcome, basis, purpose";
-    if !a.persons.is_empty() {
-        for person in &a.persons {
-            sqlx::query(&format!(
-                "INSERT INTO access_log_persons ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-            ))
-            .bind(person)
-            .bind(a.at)
-            .bind(a.user_id.as_deref())
-            .bind(a.household_id.as_deref())
-            .bind(a.action.as_str())
-            .bind(a.outcome.as_str())
-            .bind(a.basis.as_str())
-            .bind(a.purpose.as_deref())
-            .execute(&mut *conn)
-            .await?;
+const SUBJECT_COLUMNS: &str =
+    "person_id, at, user_id, household_id, action, outcome, basis, purpose";
+
+/// One row per person each entry is about, in at most two statements per group commit: the
+/// persons named, and for household entries every member the household has had.
+async fn insert_subjects(conn: &mut Conn, entries: &[Access]) -> Result<()> {
+    let named: Vec<(&str, &Access)> = entries
+        .iter()
+        .flat_map(|a| a.persons.iter().map(move |p| (p.as_str(), a)))
+        .collect();
+    if !named.is_empty() {
+        let sql = format!(
+            "INSERT INTO access_log_persons ({SUBJECT_COLUMNS}) VALUES {}",
+            crate::placeholders(named.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for (person, a) in &named {
+            query = query
+                .bind(*person)
+                .bind(a.at)
+                .bind(a.user_id.as_deref())
+                .bind(a.household_id.as_deref())
+                .bind(a.action.as_str())
+                .bind(a.outcome.as_str())
+                .bind(a.basis.as_str())
+                .bind(a.purpose.as_deref());
         }
-    } else if let Some(household) = a.household_id.as_deref() {
-        sqlx::query(&format!(
-            "INSERT INTO access_log_persons ({COLUMNS}) \
-             SELECT DISTINCT m.person_id, $1, $2, $3, $4, $5, $6, $7 FROM household_members m WHERE m.household_id = $3"
-        ))
-        .bind(a.at)
-        .bind(a.user_id.as_deref())
-        .bind(household)
-        .bind(a.action.as_str())
-        .bind(a.outcome.as_str())
-        .bind(a.basis.as_str())
-        .bind(a.purpose.as_deref())
-        .execute(&mut *conn)
-        .await?;
+        query.execute(&mut *conn).await?;
+    }
+    let households: Vec<&Access> = entries
+        .iter()
+        .filter(|a| a.persons.is_empty() && a.household_id.is_some())
+        .collect();
+    if !households.is_empty() {
+        let sql = format!(
+            "INSERT INTO access_log_persons ({SUBJECT_COLUMNS}) \
+             SELECT DISTINCT m.person_id, e.column1, e.column2, e.column3, e.column4, e.column5, e.column6, e.column7 \
+             FROM (VALUES {}) AS e JOIN household_members m ON m.household_id = e.column3",
+            crate::placeholders(households.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for a in &households {
+            query = query
+                .bind(a.at)
+                .bind(a.user_id.as_deref())
+                .bind(a.household_id.as_deref())
+                .bind(a.action.as_str())
+                .bind(a.outcome.as_str())
+                .bind(a.basis.as_str())
+                .bind(a.purpose.as_deref());
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }
