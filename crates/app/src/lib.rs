@@ -21,6 +21,7 @@ pub mod organisations;
 pub mod persons;
 pub mod plan;
 pub mod registration;
+pub mod search;
 pub mod users;
 pub mod views;
 pub mod worklist;

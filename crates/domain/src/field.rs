@@ -61,6 +61,8 @@ pub enum FieldError {
     OneOfTwo,
     #[error("the team does not serve this municipality")]
     NotServed,
+    #[error("a search needs at least two letters or digits")]
+    SearchTooShort,
 }
 
 impl FieldError {
@@ -95,6 +97,7 @@ impl FieldError {
             FieldError::IdentifierInvalid => "identifier_invalid",
             FieldError::OneOfTwo => "one_of_two",
             FieldError::NotServed => "not_served",
+            FieldError::SearchTooShort => "search_too_short",
         }
     }
 
@@ -139,6 +142,9 @@ impl FieldError {
             FieldError::IdentifierInvalid => "Dit nummer heeft niet de goede vorm.".into(),
             FieldError::OneOfTwo => "Kies een persoon of een organisatie, niet allebei.".into(),
             FieldError::NotServed => "Uw team werkt niet voor deze gemeente.".into(),
+            FieldError::SearchTooShort => {
+                "Typ minstens 2 letters of cijfers om te zoeken, zonder * of %.".into()
+            }
             FieldError::BsnKnown => {
                 "Dit BSN is al bekend in Spil. Koppel de bekende persoon, of bevestig dat het om een aparte registratie gaat.".into()
             }

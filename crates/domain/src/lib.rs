@@ -17,6 +17,7 @@ pub mod policy;
 pub mod registration;
 pub mod relation;
 pub mod rules;
+pub mod search;
 pub mod trajectory;
 pub mod triage;
 pub mod waakvlam;

@@ -17,6 +17,7 @@ pub mod org;
 pub mod plans;
 pub mod relations;
 pub mod residents;
+pub mod search;
 pub mod sessions;
 pub mod throttles;
 pub mod trajectories;
@@ -136,6 +137,10 @@ impl Store {
                 }
             }
         };
+        // Data written before the search index existed gets its terms once.
+        let mut tx = store.begin().await?;
+        search::index_missing(&mut tx).await?;
+        tx.commit().await?;
         Ok(store)
     }
 
@@ -241,7 +246,8 @@ mod tests {
     }
 
     /// The two migration sets are one schema: they may differ only in how an auto-numbered
-    /// key is spelled.
+    /// key is spelled, and in the byte-order collation search terms need on PostgreSQL
+    /// (SQLite compares bytes already).
     #[test]
     fn sqlite_and_postgres_migrations_describe_the_same_schema() {
         let dir = |backend: &str| {
@@ -265,10 +271,12 @@ mod tests {
             let read = |backend: &str| {
                 std::fs::read_to_string(dir(backend).join(&name)).unwrap_or_default()
             };
-            let postgres = read("postgres").replace(
-                "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-                "INTEGER PRIMARY KEY AUTOINCREMENT",
-            );
+            let postgres = read("postgres")
+                .replace(
+                    "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                    "INTEGER PRIMARY KEY AUTOINCREMENT",
+                )
+                .replace("TEXT COLLATE \"C\"", "TEXT");
             assert_eq!(
                 read("sqlite"),
                 postgres,

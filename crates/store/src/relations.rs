@@ -157,6 +157,7 @@ pub async fn move_household(
     if done.rows_affected() != 1 {
         return Err(StoreError::Conflict);
     }
+    crate::search::index_household(conn, m.household_id, address.street, address.city).await?;
     sqlx::query(
         "INSERT INTO household_moves (id, household_id, moved_on, from_municipality_id, to_municipality_id, from_team_id, to_team_id, recorded_at, recorded_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

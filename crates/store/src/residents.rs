@@ -53,10 +53,10 @@ pub async fn insert_person(conn: &mut Conn, p: &NewPerson<'_>) -> Result<()> {
     .bind(i64::from(p.interpreter))
     .bind(p.pace)
     .bind(p.communication_note)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(StoreError::from_write)?;
-    Ok(())
+    crate::search::index_person(conn, p.id, p.given_name, p.name_prefix, p.family_name).await
 }
 
 pub struct NewHousehold<'a> {
@@ -87,10 +87,10 @@ pub async fn insert_household(conn: &mut Conn, h: &NewHousehold<'_>) -> Result<(
     .bind(h.buurt_code)
     .bind(h.created_at)
     .bind(h.wijk_code)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(StoreError::from_write)?;
-    Ok(())
+    crate::search::index_household(conn, h.id, h.street, h.city).await
 }
 
 pub async fn insert_member(

@@ -7,6 +7,7 @@ mod households;
 mod intake;
 mod persons;
 mod plan;
+mod search;
 pub(crate) use contacts::ReportQuery;
 pub(crate) use plan::plan_pdf_response;
 
@@ -94,6 +95,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::end_membership))
         .routes(routes!(persons::move_household))
         .routes(routes!(persons::moves))
+        .routes(routes!(search::search))
         .routes(routes!(openapi_json))
 }
 

@@ -13,4 +13,5 @@ mod pages;
 mod people;
 mod plan;
 mod registrations;
+mod search;
 mod team_and_status;
