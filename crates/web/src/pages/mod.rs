@@ -9,6 +9,7 @@ mod intake;
 mod plan;
 mod register;
 mod report;
+mod search;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Query, State};
@@ -31,6 +32,7 @@ const LOGIN_CSRF_COOKIE: &str = "spil_login_csrf";
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(search::router())
         .route("/", get(home))
         .route("/inloggen", get(login_form).post(login))
         .route("/uitloggen", post(logout))
