@@ -64,9 +64,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
     };
     let to_add = args.households.saturating_sub(existing);
     let loaded = Instant::now();
-    let bar = indicatif::ProgressBar::new(to_add as u64);
+    let bar = indicatif::ProgressBar::new(args.households as u64);
+    // The demo counts its synthetic households; the example household makes up the rest.
     loader
-        .seed_demo(to_add, &|n| {
+        .seed_demo(args.households.saturating_sub(1), &|n| {
             if n % 1000 == 0 {
                 bar.set_position(n)
             }

@@ -40,7 +40,9 @@ enum Command {
         #[arg(long, env = "SPIL_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// Do not mark cookies Secure (only for plain-HTTP set-ups that are not localhost).
-        #[arg(long, env = "SPIL_INSECURE_COOKIES")]
+        /// The variable takes true/false, 1/0, yes/no or on/off.
+        #[arg(long, env = "SPIL_INSECURE_COOKIES", action = clap::ArgAction::SetTrue,
+              value_parser = clap::builder::BoolishValueParser::new())]
         insecure_cookies: bool,
         /// The region's policy file (default: the policy that ships with Spil).
         #[arg(long, env = "SPIL_POLICY")]
@@ -54,7 +56,7 @@ enum Command {
     Demo {
         #[command(flatten)]
         db: DatabaseArg,
-        /// Number of synthetic households to add.
+        /// How many synthetic households the demo holds; a second run adds only the missing ones.
         #[arg(long, default_value_t = 200)]
         households: usize,
     },
@@ -221,8 +223,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("Voorbeeldhuishouden (Bas, Ingrid, Milan en Fenna): {id}");
             }
             println!(
-                "Demo klaar: {} synthetische huishoudens. Accounts anne, bram, chris, fatima, gert (wachtwoord: demo).",
-                seeded.households
+                "Demo klaar: {} synthetische huishoudens toegevoegd, {} in totaal. Accounts anne, bram, chris, fatima, gert (wachtwoord: demo).",
+                seeded.households, seeded.total
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -437,5 +439,38 @@ fn redact(url: &str) -> String {
             format!("{}://…@{}", &url[..scheme], &url[at + 1..])
         }
         _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, Command};
+
+    /// Found by a newcomer: `SPIL_INSECURE_COOKIES=1` was refused; only `true` worked.
+    #[test]
+    fn insecure_cookies_takes_the_usual_spellings_of_yes_and_no() {
+        let parse = |value: &str| {
+            std::env::set_var("SPIL_INSECURE_COOKIES", value);
+            let parsed = Cli::try_parse_from(["spil", "serve"]);
+            std::env::remove_var("SPIL_INSECURE_COOKIES");
+            match parsed.map(|cli| cli.command) {
+                Ok(Command::Serve {
+                    insecure_cookies, ..
+                }) => Some(insecure_cookies),
+                _ => None,
+            }
+        };
+        for (value, expected) in [
+            ("1", Some(true)),
+            ("true", Some(true)),
+            ("yes", Some(true)),
+            ("0", Some(false)),
+            ("false", Some(false)),
+            ("bogus", None),
+        ] {
+            assert_eq!(parse(value), expected, "{value}");
+        }
     }
 }

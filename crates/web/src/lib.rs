@@ -50,6 +50,11 @@ pub fn router(state: AppState) -> Router {
         .merge(api_router)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .br(true),
+        )
         .with_state(state)
 }
 

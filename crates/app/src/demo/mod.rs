@@ -101,13 +101,16 @@ const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Seeded {
     pub example_household_id: Option<String>,
+    /// Synthetic households added by this run.
     pub households: usize,
+    /// Synthetic households the demo holds now.
+    pub total: usize,
 }
 
 impl App {
     /// Fill a database with demo data. Refuses a database that holds accounts not made by
-    /// `spil demo`, so demo passwords never end up in real use. Running it again adds
-    /// synthetic households only.
+    /// `spil demo`, so demo passwords never end up in real use. Running it again adds only
+    /// the synthetic households still missing to reach `synthetic`.
     pub async fn seed_demo(
         &self,
         synthetic: usize,
@@ -133,13 +136,22 @@ impl App {
             self.seed_organisation().await?;
             seeded.example_household_id = Some(self.seed_example_household().await?);
         }
+        // `synthetic` is how many the demo holds, not how many to add: a second run with the
+        // same number adds nothing.
+        let existing = {
+            let mut conn = self.store().reader().await?;
+            let households = spil_store::residents::counts(&mut conn).await?.households;
+            usize::try_from(households - 1).unwrap_or(0)
+        };
         let actors = self.demo_actors().await?;
-        let mut rng = StdRng::seed_from_u64(0x5e11 ^ synthetic as u64);
-        for i in 0..synthetic {
+        let mut rng = StdRng::seed_from_u64(0x5e11 ^ existing as u64);
+        progress(existing.min(synthetic) as u64);
+        for i in existing..synthetic {
             self.seed_synthetic(&actors, &mut rng).await?;
             progress(i as u64 + 1);
         }
-        seeded.households = synthetic;
+        seeded.households = synthetic.saturating_sub(existing);
+        seeded.total = existing.max(synthetic);
         Ok(seeded)
     }
 

@@ -35,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .route("/", get(home))
         .route("/inloggen", get(login_form).post(login))
+        .route("/login", get(|| async { Redirect::permanent("/inloggen") }))
+        .route("/robots.txt", get(robots))
         .route("/uitloggen", post(logout))
         .route("/huishoudens", get(mine))
         .route("/aanmelden", get(register::form).post(register::submit))
@@ -304,6 +306,14 @@ impl IntoResponse for PageError {
 
 pub fn render(template: &impl Template) -> Result<Html<String>, PageError> {
     Ok(Html(template.render()?))
+}
+
+/// Keep every page out of search engines (the `X-Robots-Tag` header says the same).
+async fn robots() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "User-agent: *\nDisallow: /\n",
+    )
 }
 
 async fn home(user: Result<WebUser, PageError>) -> Redirect {

@@ -456,3 +456,48 @@ fn hidden_checkbox_value(html: &str, name: &str) -> String {
         .map(|(value, _)| value.to_owned())
         .unwrap_or_default()
 }
+
+/// Found trying Spil as a newcomer: `/login` was a bare 404, pages went uncompressed, and
+/// nothing kept case pages out of search engines.
+#[tokio::test]
+async fn login_redirects_pages_are_compressed_and_kept_out_of_search_engines() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let get = |path: &str, encoding: Option<&str>| {
+        let mut request = client.get(format!("{}{path}", app.base));
+        if let Some(encoding) = encoding {
+            request = request.header("accept-encoding", encoding);
+        }
+        request.send()
+    };
+    let login = get("/login", None).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(login.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(login.headers()["location"], "/inloggen");
+
+    let robots = get("/robots.txt", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(robots.status(), StatusCode::OK);
+    assert!(robots
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("Disallow: /"));
+
+    let page = get("/inloggen", Some("gzip"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        page.headers()["x-robots-tag"],
+        "noindex, nofollow, noarchive"
+    );
+    let plain = get("/inloggen", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(plain.headers().get("content-encoding").is_none());
+}

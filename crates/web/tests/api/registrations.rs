@@ -607,3 +607,34 @@ async fn a_child_can_live_in_two_households() {
     );
     assert_eq!(app.counts().await, before);
 }
+
+/// Found by a newcomer: running the demo twice added its households twice.
+#[tokio::test]
+async fn running_the_demo_again_adds_only_the_missing_households() {
+    let app = crate::helpers::spawn_app().await;
+    let start = app.counts().await.households;
+    let first = app
+        .app
+        .seed_demo(3, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after_first = app.counts().await.households;
+    let again = app
+        .app
+        .seed_demo(3, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(app.counts().await.households, after_first);
+    assert_eq!(again.households, 0);
+    let more = app
+        .app
+        .seed_demo(5, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(more.households, 5 - first.total);
+    assert_eq!(
+        app.counts().await.households,
+        after_first + i64::try_from(more.households).unwrap_or_default()
+    );
+    assert!(after_first >= start);
+}
