@@ -37,6 +37,11 @@ pub fn router() -> Router<AppState> {
         .route("/inloggen", get(login_form).post(login))
         .route("/login", get(|| async { Redirect::permanent("/inloggen") }))
         .route("/robots.txt", get(robots))
+        .route("/favicon.svg", get(favicon))
+        .route(
+            "/favicon.ico",
+            get(|| async { Redirect::permanent("/favicon.svg") }),
+        )
         .route("/uitloggen", post(logout))
         .route("/huishoudens", get(mine))
         .route("/aanmelden", get(register::form).post(register::submit))
@@ -307,6 +312,30 @@ impl IntoResponse for PageError {
 pub fn render(template: &impl Template) -> Result<Html<String>, PageError> {
     Ok(Html(template.render()?))
 }
+
+/// What an unknown address answers: a Dutch page, or for the API its JSON error.
+pub(crate) async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError::from(AppError::NotFound).into_response()
+    } else {
+        PageError::App(AppError::NotFound, None).into_response()
+    }
+}
+
+/// The tab icon: Spil's "S" on the primary colour.
+async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+}
+
+const FAVICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">\
+<rect width=\"32\" height=\"32\" rx=\"6\" fill=\"#1d4f91\"/>\
+<text x=\"16\" y=\"23\" font-family=\"sans-serif\" font-size=\"20\" font-weight=\"bold\" fill=\"#fff\" text-anchor=\"middle\">S</text></svg>";
 
 /// Keep every page out of search engines (the `X-Robots-Tag` header says the same).
 async fn robots() -> impl IntoResponse {

@@ -500,4 +500,25 @@ async fn login_redirects_pages_are_compressed_and_kept_out_of_search_engines() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(plain.headers().get("content-encoding").is_none());
+
+    // An unknown address is a Dutch page, or the API's JSON error; the tab has an icon.
+    let missing = get("/bestaat-niet", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let html = missing.text().await.unwrap_or_default();
+    assert!(html.contains("<h1>Niet gevonden</h1>"), "{html}");
+    assert!(html.contains("lang=\"nl\""), "{html}");
+    let api = get("/api/v1/bestaat-niet", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = api.json().await.unwrap_or_default();
+    assert_eq!(body["error"]["code"], "not_found", "{body}");
+    let icon = get("/favicon.svg", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert!(html.contains("href=\"/favicon.svg\""), "{html}");
 }
