@@ -183,7 +183,7 @@ fn build_page(
                 ),
                 fill(
                     FieldView::new(format!("m{i}_birth_date"), "Geboortedatum", "date")
-                        .hint("Bijvoorbeeld 2015-03-31"),
+                        .hint("Bijvoorbeeld 31-03-2015 (dag-maand-jaar)"),
                 ),
                 fill(
                     FieldView::new(format!("m{i}_bsn"), "BSN", "text")
