@@ -24,28 +24,32 @@ test('anne makes the Visser plan with the family, records their agreement and ev
   await page.getByRole('heading', { name: 'Ons plan: huishouden Visser' }).waitFor();
   await assertAccessible(page, 'empty plan');
 
-  const goal1 = page.getByRole('group', { name: 'Doel 1', exact: true });
+  const goal1 = page.getByRole('group', { name: /^Doel 1( |$)/ });
   await goal1.getByLabel('Het doel, in de woorden van het gezin').fill('Er is weer rust in huis');
   await goal1.getByLabel('Zo weten we dat het gelukt is').fill('Geen ruzie meer over geld aan tafel');
   await goal1.getByLabel('Samen terugkijken op').fill(inDays(42));
-  const goal2 = page.getByRole('group', { name: 'Doel 2', exact: true });
+  const goal2 = page.getByRole('group', { name: /^Doel 2( |$)/ });
   await goal2.getByLabel('Het doel, in de woorden van het gezin').fill('Fenna gaat weer elke dag naar school');
   await goal2.getByLabel('Zo weten we dat het gelukt is').fill('Vier weken zonder verzuim');
   await goal2.getByLabel('Voor wie').selectOption({ label: 'Fenna Visser' });
   await goal2.getByLabel('Samen terugkijken op').fill(inDays(3));
-  const action1 = page.getByRole('group', { name: 'Actie 1', exact: true });
+  const action1 = page.getByRole('group', { name: /^Actie 1( |$)/ });
   await action1.getByLabel('Wat gebeurt er').fill('Alle post over geld samen openen');
   await action1.getByLabel('Wie doet het').selectOption({ label: 'Ingrid Visser' });
-  const action2 = page.getByRole('group', { name: 'Actie 2', exact: true });
+  const action2 = page.getByRole('group', { name: /^Actie 2( |$)/ });
   await action2.getByLabel('Wat gebeurt er').fill('Oma brengt Fenna op maandag naar school');
   await action2.getByLabel('Wie doet het').selectOption('network');
   await action2.getByLabel('Naam of organisatie').fill('Oma Visser');
+  // A goal written in this same first save can already be chosen.
+  await action2.getByLabel('Bij welk doel').selectOption({ label: 'Doel 2 (het doel dat u hierboven invult)' });
   await page.getByLabel(/^Afspraken/).fill('Alle afspraken op papier\nWe bellen elke maandag om 10 uur');
   await page.getByRole('button', { name: 'Plan opslaan' }).click();
 
   await page.getByText('Nog niet akkoord', { exact: true }).waitFor();
   assert.ok(await page.getByRole('heading', { name: '2. Fenna gaat weer elke dag naar school' }).isVisible());
   assert.ok(await page.getByText('Oma Visser: Oma brengt Fenna op maandag naar school', { exact: false }).isVisible());
+  const fennaCard = page.locator('li.card', { has: page.getByRole('heading', { name: '2. Fenna gaat weer elke dag naar school' }) });
+  assert.ok(await fennaCard.getByText('Oma brengt Fenna op maandag naar school', { exact: false }).isVisible(), 'the action sits under its new goal');
   await assertAccessible(page, 'plan before agreement');
 
   // The family signs on paper; the plan records who, when and how.

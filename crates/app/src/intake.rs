@@ -9,7 +9,7 @@ use spil_domain::access::{Action, Actor, Denial};
 use spil_domain::field::{optional_text, required_text};
 use spil_domain::person::BirthDate;
 use spil_domain::rules::{Facts, SAFETY_LEVELS, URGENCIES};
-use spil_domain::triage::{propose, Reason};
+use spil_domain::triage::{propose, Reason, Unknown};
 use spil_domain::{FieldError, FieldErrors};
 use spil_store::{intake as store, residents, trajectories};
 use utoipa::ToSchema;
@@ -22,8 +22,9 @@ use crate::{micros_to_datetime, new_id, now_micros, today, App, AppError, AppRes
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct YesNoWhy {
+    /// Yes or no; absent or null while the question was not answered (never stored as "no").
     #[serde(default)]
-    pub applies: bool,
+    pub applies: Option<bool>,
     #[serde(default)]
     pub why: String,
 }
@@ -82,7 +83,7 @@ pub struct IntakeInput {
     pub network: Vec<NetworkPerson>,
     #[serde(default)]
     pub analysis: Analysis,
-    /// geen_zorgen, zorgen, onveilig or acuut_onveilig.
+    /// geen_zorgen, zorgen, onveilig or acuut_onveilig; empty while safety was not assessed.
     #[serde(default)]
     pub safety_level: String,
     /// The revision this change started from (required once an intake exists); an older one
@@ -149,6 +150,8 @@ pub struct TriageView {
     pub level: String,
     pub route: String,
     pub reasons: Vec<ReasonView>,
+    /// Facts nobody had recorded when this was proposed: `scores`, `safety`.
+    pub unknown: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -298,9 +301,12 @@ impl App {
         ] {
             errors.check(format!("analysis.{field}"), optional_text(Some(text), 4000));
         }
-        let safety = errors.check("safety_level", safety_index(&input.safety_level));
+        let safety = if input.safety_level.is_empty() {
+            None
+        } else {
+            errors.check("safety_level", safety_index(&input.safety_level))
+        };
         errors.into_result()?;
-        let safety = safety.unwrap_or_default();
         let content =
             serde_json::to_string(input).map_err(|e| AppError::Internal(e.to_string()))?;
 
@@ -354,7 +360,11 @@ impl App {
                 "Brede uitvraag vastgelegd: {} personen, netwerk van {}, veiligheid: {}",
                 input.persons.len(),
                 input.network.len(),
-                input.safety_level.replace('_', " ")
+                if input.safety_level.is_empty() {
+                    "niet beoordeeld".to_owned()
+                } else {
+                    input.safety_level.replace('_', " ")
+                }
             ),
             serde_json::json!({ "trajectory_id": trajectory_id, "safety_level": input.safety_level, "safety": safety }),
         );
@@ -580,6 +590,7 @@ impl App {
             safety: intake
                 .and_then(|i| safety_index(&i.safety_level).ok())
                 .unwrap_or(0),
+            safety_assessed: intake.is_some_and(|i| safety_index(&i.safety_level).is_ok()),
             urgency,
             network_size: intake.map_or(0, |i| i.network_size),
             ages: members
@@ -628,6 +639,8 @@ impl App {
         let proposal = propose(&policy, &facts);
         let reasons = serde_json::to_string(&proposal.reasons)
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        let unknown = serde_json::to_string(&proposal.unknown)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let id = new_id();
         store::remember_policy(
             tx,
@@ -648,6 +661,7 @@ impl App {
                 proposed_level: &proposal.level,
                 proposed_route: &proposal.route,
                 reasons: &reasons,
+                unknown: &unknown,
                 created_at: now_micros(),
                 created_by: &actor.user_id,
             },
@@ -662,7 +676,7 @@ impl App {
                 proposal.route.replace('_', " "),
                 proposal.reasons.iter().map(|r| r.rule.as_str()).collect::<Vec<_>>().join(", ")
             ),
-            serde_json::json!({ "triage_id": id, "policy_version": policy.version, "level": proposal.level, "route": proposal.route, "reasons": proposal.reasons }),
+            serde_json::json!({ "triage_id": id, "policy_version": policy.version, "level": proposal.level, "route": proposal.route, "reasons": proposal.reasons, "unknown": proposal.unknown }),
         );
         journal.write(tx, self.journal_key()).await?;
         Ok(TriageView {
@@ -674,6 +688,11 @@ impl App {
                 .reasons
                 .into_iter()
                 .map(|Reason { rule, text }| ReasonView { rule, text })
+                .collect(),
+            unknown: proposal
+                .unknown
+                .iter()
+                .map(|u| u.key().to_owned())
                 .collect(),
         })
     }
@@ -995,6 +1014,11 @@ impl App {
                 policy_version: row.policy_version,
                 level: row.proposed_level,
                 route: row.proposed_route,
+                unknown: serde_json::from_str::<Vec<Unknown>>(&row.unknown)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|u| u.key().to_owned())
+                    .collect(),
                 reasons: reasons
                     .into_iter()
                     .map(|Reason { rule, text }| ReasonView { rule, text })

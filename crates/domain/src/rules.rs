@@ -17,8 +17,11 @@ use std::collections::BTreeMap;
 pub struct Facts {
     /// Per domain, the scores of the household's members (latest assessment each).
     pub scores: BTreeMap<String, Vec<u8>>,
-    /// 0 geen_zorgen, 1 zorgen, 2 onveilig, 3 acuut_onveilig.
+    /// 0 geen_zorgen, 1 zorgen, 2 onveilig, 3 acuut_onveilig (0 too when not assessed:
+    /// `safety_assessed` tells the two apart).
     pub safety: i64,
+    /// Whether anyone recorded a safety level; a proposal says so when nobody did.
+    pub safety_assessed: bool,
     /// 0 normal, 1 soon, 2 urgent.
     pub urgency: i64,
     pub network_size: i64,
@@ -365,6 +368,7 @@ mod tests {
         Facts {
             scores,
             safety: 1,
+            safety_assessed: true,
             urgency: 2,
             network_size: 0,
             ages: vec![35, 43, 8, 6],

@@ -12,12 +12,46 @@ pub struct Reason {
     pub text: String,
 }
 
+/// A fact the proposal could not weigh because nobody recorded it yet: a proposal on an
+/// empty intake must say that it rests on nothing, not pass for "light support".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unknown {
+    /// No member has a life-domain score.
+    Scores,
+    /// No safety level was recorded.
+    Safety,
+}
+
+impl Unknown {
+    pub fn key(self) -> &'static str {
+        match self {
+            Unknown::Scores => "scores",
+            Unknown::Safety => "safety",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Proposal {
     pub policy_version: String,
     pub level: String,
     pub route: String,
     pub reasons: Vec<Reason>,
+    /// What was not known when proposing; empty when every fact was recorded.
+    pub unknown: Vec<Unknown>,
+}
+
+/// The facts a proposal could not weigh.
+pub fn unknowns(facts: &Facts) -> Vec<Unknown> {
+    let mut unknown = Vec::new();
+    if facts.scores.values().all(|s| s.is_empty()) {
+        unknown.push(Unknown::Scores);
+    }
+    if !facts.safety_assessed {
+        unknown.push(Unknown::Safety);
+    }
+    unknown
 }
 
 /// The heaviest outcome among the rules that fire (by level, then route); the default when
@@ -76,6 +110,7 @@ pub fn propose(policy: &Policy, facts: &Facts) -> Proposal {
             .map(|r| r.key.clone())
             .unwrap_or_default(),
         reasons,
+        unknown: unknowns(facts),
     }
 }
 
@@ -106,10 +141,49 @@ mod tests {
                 .map(|(d, s)| ((*d).to_owned(), s.to_vec()))
                 .collect(),
             safety,
+            safety_assessed: true,
             urgency: 0,
             network_size: network,
             ages: ages.to_vec(),
         }
+    }
+
+    /// "Three or more domains" and "one or two domains" never explain the same proposal, and
+    /// an empty intake says that nothing was recorded.
+    #[test]
+    fn reasons_do_not_contradict_and_unknowns_are_named() {
+        let p = policy();
+        for n in 1..=6usize {
+            let domains = [
+                "financien",
+                "huisvesting",
+                "scholing",
+                "werk",
+                "sociaal",
+                "dagbesteding",
+            ];
+            let scores: Vec<(&str, &[u8])> =
+                domains[..n].iter().map(|d| (*d, &[2u8][..])).collect();
+            let proposal = propose(&p, &facts(&scores, 0, 2, &[40]));
+            let fired: Vec<&str> = proposal.reasons.iter().map(|r| r.rule.as_str()).collect();
+            assert_ne!(
+                (
+                    fired.contains(&"meerdere-leefgebieden"),
+                    fired.contains(&"enkele-leefgebieden")
+                ),
+                (true, true),
+                "{n} domains at 2: {fired:?}"
+            );
+            assert!(proposal.unknown.is_empty(), "{n} domains: all was recorded");
+        }
+        let empty = Facts::default();
+        let proposal = propose(&p, &empty);
+        assert_eq!(proposal.unknown, vec![Unknown::Scores, Unknown::Safety]);
+        let safety_only = Facts {
+            safety_assessed: true,
+            ..Facts::default()
+        };
+        assert_eq!(propose(&p, &safety_only).unknown, vec![Unknown::Scores]);
     }
 
     /// The default rules, case by case: (name, facts, level, route, the rules that must fire).
@@ -159,7 +233,7 @@ mod tests {
                 ),
                 "zwaar",
                 "basishulp_met_expertise",
-                vec!["meerdere-leefgebieden", "enkele-leefgebieden"],
+                vec!["meerdere-leefgebieden"],
             ),
             (
                 "an acute problem",
@@ -224,6 +298,7 @@ mod tests {
                 ("scholing".to_owned(), vec![3, 3]),
             ]),
             safety: 1,
+            safety_assessed: true,
             urgency: 1,
             network_size: 1,
             ages: vec![35, 43, 8, 6],
@@ -274,6 +349,7 @@ mod tests {
             .prop_map(|(scores, safety, urgency, network_size, ages)| Facts {
                 scores,
                 safety,
+                safety_assessed: true,
                 urgency,
                 network_size,
                 ages,

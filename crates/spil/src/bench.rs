@@ -406,6 +406,7 @@ fn triage_in_process() -> anyhow::Result<Measured> {
                 })
                 .collect(),
             safety: (i % 4) as i64,
+            safety_assessed: true,
             urgency: (i % 3) as i64,
             network_size: (i % 4) as i64,
             ages: vec![35, 43, 8, 6],

@@ -181,6 +181,8 @@ pub struct TriageRecord<'a> {
     pub proposed_level: &'a str,
     pub proposed_route: &'a str,
     pub reasons: &'a str,
+    /// JSON array of the facts nobody had recorded.
+    pub unknown: &'a str,
     pub created_at: i64,
     pub created_by: &'a str,
 }
@@ -188,7 +190,7 @@ pub struct TriageRecord<'a> {
 pub async fn add_triage(conn: &mut Conn, t: &TriageRecord<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO triages (id, household_id, trajectory_id, team_id, policy_version, proposed_level, proposed_route, reasons, \
-         created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         created_at, created_by, unknown) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(t.id)
     .bind(t.household_id)
@@ -200,6 +202,7 @@ pub async fn add_triage(conn: &mut Conn, t: &TriageRecord<'_>) -> Result<()> {
     .bind(t.reasons)
     .bind(t.created_at)
     .bind(t.created_by)
+    .bind(t.unknown)
     .execute(conn)
     .await
     .map_err(StoreError::from_write)?;
@@ -213,6 +216,7 @@ pub struct TriageRow {
     pub proposed_level: String,
     pub proposed_route: String,
     pub reasons: String,
+    pub unknown: String,
     pub decided_level: Option<String>,
     pub decided_route: Option<String>,
     pub deviation_reason: Option<String>,
@@ -222,7 +226,7 @@ pub struct TriageRow {
 /// The newest triage of a trajectory.
 pub async fn latest_triage(conn: &mut Conn, trajectory_id: &str) -> Result<Option<TriageRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, policy_version, proposed_level, proposed_route, reasons, decided_level, decided_route, deviation_reason, created_at \
+        "SELECT id, policy_version, proposed_level, proposed_route, reasons, unknown, decided_level, decided_route, deviation_reason, created_at \
          FROM triages WHERE trajectory_id = $1 ORDER BY created_at DESC LIMIT 1",
     )
     .bind(trajectory_id)

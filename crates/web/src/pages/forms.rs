@@ -12,6 +12,9 @@ pub struct FieldView {
     pub kind: &'static str,
     pub value: String,
     pub required: bool,
+    /// In a new, empty row that may stay empty: neither `required` nor "(niet verplicht)"
+    /// per field; the row's legend says it may be left empty.
+    pub in_empty_row: bool,
     pub hint: Option<String>,
     pub error: Option<String>,
     pub autocomplete: Option<&'static str>,
@@ -26,6 +29,7 @@ impl FieldView {
             kind,
             value: String::new(),
             required: false,
+            in_empty_row: false,
             hint: None,
             error: None,
             autocomplete: None,
@@ -35,6 +39,15 @@ impl FieldView {
 
     pub fn required(mut self) -> Self {
         self.required = true;
+        self
+    }
+
+    /// Mark the field as part of a row that may be left empty.
+    pub fn in_row(mut self, empty: bool) -> Self {
+        if empty {
+            self.in_empty_row = true;
+            self.required = false;
+        }
         self
     }
 

@@ -128,14 +128,15 @@ pub async fn page(
         plan,
     } = dossier;
     // Safety first: what the intake recorded about safety heads the page.
-    let safety = intake.and_then(|intake| match intake.intake.safety_level.as_str() {
+    let safety = match intake.as_ref().map_or("", |intake| intake.intake.safety_level.as_str()) {
+        "" => Some("nog niet beoordeeld. Leg in de brede uitvraag vast hoe het met de veiligheid staat."),
         "zorgen" => Some("Er zijn zorgen over de veiligheid in dit huishouden."),
         "onveilig" => Some("Dit huishouden is onveilig. Veiligheid gaat voor; volg de Meldcode."),
         "acuut_onveilig" => Some(
             "Acuut onveilig. Veiligheid gaat voor alles: handel nu volgens de crisisroute en de Meldcode.",
         ),
         _ => None,
-    });
+    };
     let plan_state = plan.map(|p| {
         format!(
             "Versie {}: {}, {} doelen, {} acties",

@@ -110,7 +110,28 @@ struct TriageBox {
     level_label: String,
     route_label: String,
     reasons: Vec<(String, String)>,
+    /// Plain words for what nobody had recorded when this was proposed.
+    unknown: Option<String>,
     decision: Option<String>,
+}
+
+/// "Er zijn nog geen scores en de veiligheid is niet beoordeeld": what a proposal could not weigh.
+fn unknown_sentence(unknown: &[String]) -> Option<String> {
+    let parts: Vec<&str> = unknown
+        .iter()
+        .filter_map(|u| match u.as_str() {
+            "scores" => Some("er zijn nog geen scores op de leefgebieden"),
+            "safety" => Some("de veiligheid is nog niet beoordeeld"),
+            _ => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Let op: {}. Dit voorstel rust daarom op onvolledige gegevens. Vul de uitvraag aan en maak daarna een nieuw voorstel.",
+        parts.join(" en ")
+    ))
 }
 
 #[derive(Template)]
@@ -131,10 +152,19 @@ struct IntakePage {
     revision: Option<i64>,
     modules: Vec<ModuleView>,
     score_forms: Vec<ScoreForm>,
-    policy_version: String,
+    policy_name: String,
     triage: Option<TriageBox>,
     levels: Vec<(String, String)>,
     routes: Vec<(String, String)>,
+}
+
+/// A yes/no radio pair: "ja", "nee", or not answered (no radio chosen).
+fn answer(values: &HashMap<String, String>, name: &str) -> Option<bool> {
+    match text(values, name).as_str() {
+        "ja" => Some(true),
+        "nee" => Some(false),
+        _ => None,
+    }
 }
 
 fn yes_no(applies: Option<bool>) -> &'static str {
@@ -189,9 +219,9 @@ pub async fn page(
                 legend: format!("{} ({} jaar)", m.given_name, m.age),
                 question: p.map(|p| p.question.clone()).unwrap_or_default(),
                 result: p.map(|p| p.desired_result.clone()).unwrap_or_default(),
-                norm: yes_no(p.map(|p| p.normalising.applies)),
+                norm: yes_no(p.and_then(|p| p.normalising.applies)),
                 norm_why: p.map(|p| p.normalising.why.clone()).unwrap_or_default(),
-                slow: yes_no(p.map(|p| p.slow_down_and_bear.applies)),
+                slow: yes_no(p.and_then(|p| p.slow_down_and_bear.applies)),
                 slow_why: p
                     .map(|p| p.slow_down_and_bear.why.clone())
                     .unwrap_or_default(),
@@ -244,6 +274,7 @@ pub async fn page(
             .map_or_else(|| key.to_owned(), |n| n.name.clone())
     };
     let triage = triage.map(|t| TriageBox {
+        unknown: unknown_sentence(&t.proposal.unknown),
         level_label: label(&policy.levels, &t.proposal.level),
         route_label: label(&policy.routes, &t.proposal.route),
         reasons: t
@@ -285,7 +316,8 @@ pub async fn page(
         connections: saved
             .map(|s| s.analysis.connections.clone())
             .unwrap_or_default(),
-        safety: saved.map_or_else(|| "geen_zorgen".to_owned(), |s| s.safety_level.clone()),
+        // Nothing is chosen until someone chose: not assessed is its own state.
+        safety: saved.map(|s| s.safety_level.clone()).unwrap_or_default(),
         safety_options: vec![
             ("geen_zorgen".into(), "Geen zorgen over veiligheid".into()),
             ("zorgen".into(), "Zorgen over veiligheid".into()),
@@ -295,7 +327,7 @@ pub async fn page(
         revision: intake.as_ref().map(|i| i.revision),
         modules: intake.map(|i| i.modules).unwrap_or_default(),
         score_forms,
-        policy_version: policy.version.clone(),
+        policy_name: policy.name.clone(),
         triage,
         levels: policy
             .levels
@@ -324,11 +356,11 @@ pub async fn save(
             question: text(&values, &format!("p{i}_question")),
             desired_result: text(&values, &format!("p{i}_result")),
             normalising: YesNoWhy {
-                applies: text(&values, &format!("p{i}_norm")) == "ja",
+                applies: answer(&values, &format!("p{i}_norm")),
                 why: text(&values, &format!("p{i}_norm_why")),
             },
             slow_down_and_bear: YesNoWhy {
-                applies: text(&values, &format!("p{i}_slow")) == "ja",
+                applies: answer(&values, &format!("p{i}_slow")),
                 why: text(&values, &format!("p{i}_slow_why")),
             },
         })

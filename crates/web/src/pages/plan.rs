@@ -1,7 +1,7 @@
 //! "Ons plan": the household's one plan — reading it, changing it with the household, their
 //! agreement, evaluating goals, the versions and what changed, and the paper version.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -27,6 +27,8 @@ const EXTRA_ACTIONS: usize = 3;
 struct Row {
     index: usize,
     id: String,
+    /// A new row with nothing filled in: it may stay empty.
+    empty: bool,
     fields: Vec<FieldView>,
 }
 
@@ -95,6 +97,10 @@ fn who_options(household: &HouseholdView) -> Vec<(String, String)> {
             .map(|k| (k.key().to_owned(), k.label().to_owned())),
     );
     options
+}
+
+fn in_row(empty: bool, fields: Vec<FieldView>) -> Vec<FieldView> {
+    fields.into_iter().map(|f| f.in_row(empty)).collect()
 }
 
 /// The form's values as the plan input, with the form rows that were filled in.
@@ -221,13 +227,6 @@ fn build(
     let mut for_options = vec![(String::new(), "Het hele gezin".to_owned())];
     for_options.extend(members.iter().cloned());
     let who = who_options(&household);
-    let goal_options: Vec<(String, String)> =
-        std::iter::once((String::new(), "Geen doel".to_owned()))
-            .chain(
-                plan.iter()
-                    .flat_map(|p| p.goals.iter().map(|g| (g.id.clone(), g.text.clone()))),
-            )
-            .collect();
     let status_options: Vec<(String, String)> = spil_domain::plan::ActionStatus::ALL
         .iter()
         .map(|s| (s.key().to_owned(), s.label().to_owned()))
@@ -281,6 +280,47 @@ fn build(
     let form_errors = submitted
         .map(|(_, errors)| FormErrors::new(errors, form_name))
         .unwrap_or_default();
+    // New goal rows get their id now, so an action can be linked to a goal written in the
+    // same save; a row left empty is dropped and its id never used.
+    let saved_ids: HashSet<String> = plan
+        .iter()
+        .flat_map(|p| p.goals.iter().map(|g| g.id.clone()))
+        .collect();
+    for i in 0..goal_count {
+        let key = format!("g{i}_id");
+        if values.get(&key).is_none_or(|v| v.is_empty()) {
+            values.insert(key, spil_app::new_id());
+        }
+    }
+    let row_empty = |prefix: &str, i: usize, fields: &[&str]| {
+        let id = values
+            .get(&format!("{prefix}{i}_id"))
+            .cloned()
+            .unwrap_or_default();
+        (prefix != "g" || !saved_ids.contains(&id))
+            && (prefix != "a" || id.is_empty())
+            && fields.iter().all(|f| {
+                values
+                    .get(&format!("{prefix}{i}_{f}"))
+                    .is_none_or(|v| v.trim().is_empty())
+            })
+    };
+    let goal_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "Geen doel".to_owned()))
+            .chain((0..goal_count).map(|i| {
+                let id = values.get(&format!("g{i}_id")).cloned().unwrap_or_default();
+                let text = values
+                    .get(&format!("g{i}_text"))
+                    .map(|t| t.trim())
+                    .unwrap_or("");
+                let label = if text.is_empty() {
+                    format!("Doel {} (het doel dat u hierboven invult)", i + 1)
+                } else {
+                    format!("Doel {}: {text}", i + 1)
+                };
+                (id, label)
+            }))
+            .collect();
     let fill = |mut f: FieldView| {
         if let Some(v) = values.get(&f.name) {
             f.value = v.clone();
@@ -289,63 +329,73 @@ fn build(
         f
     };
     let goal_rows = (0..goal_count)
-        .map(|i| Row {
+        .map(|i| (i, row_empty("g", i, &["text", "result", "evaluate_on"])))
+        .map(|(i, empty)| Row {
             index: i,
             id: values.get(&format!("g{i}_id")).cloned().unwrap_or_default(),
-            fields: vec![
-                fill(
-                    FieldView::new(
-                        format!("g{i}_text"),
-                        "Het doel, in de woorden van het gezin",
-                        "text",
-                    )
-                    .required(),
-                ),
-                fill(
-                    FieldView::new(
-                        format!("g{i}_result"),
-                        "Zo weten we dat het gelukt is",
-                        "text",
-                    )
-                    .required(),
-                ),
-                fill(
-                    FieldView::new(format!("g{i}_person"), "Voor wie", "select")
-                        .options(for_options.clone()),
-                ),
-                fill(
-                    FieldView::new(format!("g{i}_evaluate_on"), "Samen terugkijken op", "date")
-                        .required()
-                        .hint("Kies een datum waarop u samen bekijkt of het doel bereikt is."),
-                ),
-            ],
+            empty,
+            fields: in_row(
+                empty,
+                vec![
+                    fill(
+                        FieldView::new(
+                            format!("g{i}_text"),
+                            "Het doel, in de woorden van het gezin",
+                            "text",
+                        )
+                        .required(),
+                    ),
+                    fill(
+                        FieldView::new(
+                            format!("g{i}_result"),
+                            "Zo weten we dat het gelukt is",
+                            "text",
+                        )
+                        .required(),
+                    ),
+                    fill(
+                        FieldView::new(format!("g{i}_person"), "Voor wie", "select")
+                            .options(for_options.clone()),
+                    ),
+                    fill(
+                        FieldView::new(format!("g{i}_evaluate_on"), "Samen terugkijken op", "date")
+                            .required()
+                            .hint("Kies een datum waarop u samen bekijkt of het doel bereikt is."),
+                    ),
+                ],
+            ),
         })
         .collect();
     let action_rows = (0..action_count)
-        .map(|i| Row {
+        .map(|i| (i, row_empty("a", i, &["text"])))
+        .map(|(i, empty)| Row {
             index: i,
             id: values.get(&format!("a{i}_id")).cloned().unwrap_or_default(),
-            fields: vec![
-                fill(FieldView::new(format!("a{i}_text"), "Wat gebeurt er", "text").required()),
-                fill(
-                    FieldView::new(format!("a{i}_who"), "Wie doet het", "select")
-                        .required()
-                        .options(who.clone()),
-                ),
-                fill(
-                    FieldView::new(format!("a{i}_ref"), "Naam of organisatie", "text")
-                        .hint("Niet nodig als het iemand uit het gezin is."),
-                ),
-                fill(
-                    FieldView::new(format!("a{i}_goal"), "Bij welk doel", "select")
-                        .options(goal_options.clone()),
-                ),
-                fill(FieldView::new(format!("a{i}_due"), "Klaar op", "date")),
-                fill(
-                    FieldView::new(format!("a{i}_status"), "Stand", "select")
-                        .options(status_options.clone()),
-                ),
-            ],
+            empty,
+            fields: in_row(
+                empty,
+                vec![
+                    fill(FieldView::new(format!("a{i}_text"), "Wat gebeurt er", "text").required()),
+                    fill(
+                        FieldView::new(format!("a{i}_who"), "Wie doet het", "select")
+                            .required()
+                            .options(who.clone()),
+                    ),
+                    fill(
+                        FieldView::new(format!("a{i}_ref"), "Naam of organisatie", "text")
+                            .hint("Niet nodig als het iemand uit het gezin is."),
+                    ),
+                    fill(
+                        FieldView::new(format!("a{i}_goal"), "Bij welk doel", "select")
+                            .options(goal_options.clone()),
+                    ),
+                    fill(FieldView::new(format!("a{i}_due"), "Klaar op", "date")),
+                    fill(
+                        FieldView::new(format!("a{i}_status"), "Stand", "select")
+                            .options(status_options.clone()),
+                    ),
+                ],
+            ),
         })
         .collect();
 

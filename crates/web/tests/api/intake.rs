@@ -503,3 +503,86 @@ async fn a_municipalitys_additions_apply_to_its_households_only() {
         "{proposal}"
     );
 }
+
+/// Forms record only what was said: an unanswered yes/no stays unanswered (not "no"), safety
+/// nobody assessed stays unassessed, and a proposal on an empty intake names what it lacks.
+#[tokio::test]
+async fn unanswered_stays_unanswered_and_an_empty_proposal_says_what_it_lacks() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let h = &app.example_household;
+
+    let (status, proposal) = app
+        .post(&anne, &format!("/api/v1/households/{h}/triage"), &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{proposal}");
+    assert_eq!(
+        proposal["unknown"],
+        json!(["scores", "safety"]),
+        "{proposal}"
+    );
+    // The page says so in words, and no safety level is chosen before anyone chose one.
+    crate::pages::sign_in_as(&app, "anne").await;
+    let page = app
+        .client
+        .get(format!("{}/huishoudens/{h}/uitvraag", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        page.contains(
+            "er zijn nog geen scores op de leefgebieden en de veiligheid is nog niet beoordeeld"
+        ),
+        "the proposal names what it lacks"
+    );
+    assert!(
+        !page.contains(" checked"),
+        "no choice is made before anyone chose"
+    );
+
+    let people = members(&app, &anne, h).await;
+    let ingrid = id_of(&people, "Ingrid");
+    let (status, body) = app
+        .put(
+            &anne,
+            &format!("/api/v1/households/{h}/intake"),
+            &json!({"persons": [{"person_id": ingrid, "question": "Overzicht", "normalising": {"why": ""}}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, intake) = app
+        .get(&anne, &format!("/api/v1/households/{h}/intake"))
+        .await;
+    assert_eq!(intake["safety_level"], "", "{intake}");
+    assert_eq!(
+        intake["persons"][0]["normalising"]["applies"],
+        Value::Null,
+        "{intake}"
+    );
+    assert_eq!(
+        intake["persons"][0]["slow_down_and_bear"]["applies"],
+        Value::Null
+    );
+
+    let revision = intake["revision"].clone();
+    let (status, body) = app
+        .put(
+            &anne,
+            &format!("/api/v1/households/{h}/intake"),
+            &json!({"revision": revision, "safety_level": "geen_zorgen",
+                    "persons": [{"person_id": ingrid, "normalising": {"applies": false}}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, intake) = app
+        .get(&anne, &format!("/api/v1/households/{h}/intake"))
+        .await;
+    assert_eq!(intake["persons"][0]["normalising"]["applies"], false);
+    let (_, proposal) = app
+        .post(&anne, &format!("/api/v1/households/{h}/triage"), &json!({}))
+        .await;
+    assert_eq!(proposal["unknown"], json!(["scores"]), "{proposal}");
+}

@@ -522,3 +522,61 @@ async fn login_redirects_pages_are_compressed_and_kept_out_of_search_engines() {
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");
     assert!(html.contains("href=\"/favicon.svg\""), "{html}");
 }
+
+/// A new goal row carries its id from the start, so an action written in the same first save
+/// can belong to it; rows left empty are not `required`.
+#[tokio::test]
+async fn an_action_links_to_a_goal_written_in_the_same_first_save() {
+    let app = spawn_app().await;
+    sign_in_as(&app, "anne").await;
+    let url = format!("{}/huishoudens/{}/plan", app.base, app.example_household);
+    let page = app
+        .client
+        .get(&url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        !page.contains(" required"),
+        "an empty new row is not required"
+    );
+    assert!(page.contains("(nieuw; leeg laten mag)"));
+    let goal_id = hidden(&page, "g0_id");
+    assert!(!goal_id.is_empty(), "the new goal row has its id");
+    assert!(
+        page.contains(&format!("<option value=\"{goal_id}\"")),
+        "the action's goal choice offers the new goal"
+    );
+    let csrf = hidden(&page, "_csrf");
+    let evaluate_on = (chrono::Local::now().date_naive() + chrono::Duration::days(42)).to_string();
+    let response = app
+        .client
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("g0_id", goal_id.as_str()),
+            ("g0_text", "Overzicht over de post"),
+            ("g0_result", "Geen aanmaningen meer"),
+            ("g0_evaluate_on", evaluate_on.as_str()),
+            ("a0_id", ""),
+            ("a0_text", "Samen de post openen"),
+            ("a0_who", "professional"),
+            ("a0_goal", goal_id.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let (status, plan) = app
+        .get(
+            &app.token("anne").await,
+            &format!("/api/v1/households/{}/plan", app.example_household),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["goals"][0]["id"], goal_id.as_str(), "{plan}");
+    assert_eq!(plan["actions"][0]["goal_id"], goal_id.as_str(), "{plan}");
+}
