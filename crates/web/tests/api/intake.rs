@@ -523,15 +523,8 @@ async fn unanswered_stays_unanswered_and_an_empty_proposal_says_what_it_lacks() 
     );
     // The page says so in words, and no safety level is chosen before anyone chose one.
     crate::pages::sign_in_as(&app, "anne").await;
-    let page = app
-        .client
-        .get(format!("{}/huishoudens/{h}/uitvraag", app.base))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let page =
+        crate::pages::page_html(&app, &format!("{}/huishoudens/{h}/uitvraag", app.base)).await;
     assert!(
         page.contains(
             "er zijn nog geen scores op de leefgebieden en de veiligheid is nog niet beoordeeld"

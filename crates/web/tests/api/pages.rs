@@ -12,6 +12,18 @@ pub(crate) fn hidden(html: &str, name: &str) -> String {
         .to_owned()
 }
 
+/// The HTML of a page, fetched with the client's session.
+pub(crate) async fn page_html(app: &crate::helpers::TestApp, url: &str) -> String {
+    app.client
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
 pub(crate) async fn sign_in_as(app: &crate::helpers::TestApp, username: &str) -> reqwest::Response {
     let page = app
         .client
@@ -325,15 +337,7 @@ async fn the_plan_form_keeps_what_was_typed_and_marks_the_wrong_row() {
     let app = spawn_app().await;
     sign_in_as(&app, "anne").await;
     let url = format!("{}/huishoudens/{}/plan", app.base, app.example_household);
-    let page = app
-        .client
-        .get(&url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let page = page_html(&app, &url).await;
     assert!(
         page.contains("Nog niet akkoord") || page.contains("Nog geen plan"),
         "{page}"
@@ -530,15 +534,7 @@ async fn an_action_links_to_a_goal_written_in_the_same_first_save() {
     let app = spawn_app().await;
     sign_in_as(&app, "anne").await;
     let url = format!("{}/huishoudens/{}/plan", app.base, app.example_household);
-    let page = app
-        .client
-        .get(&url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let page = page_html(&app, &url).await;
     assert!(
         !page.contains(" required"),
         "an empty new row is not required"
