@@ -96,8 +96,9 @@ export async function signIn(page, base, username) {
  * A family like the demo's example before its story unfolded — Bas, Ingrid, Milan and Fenna
  * with another family name, anne regisseur and dewi on the team, no intake or plan yet —
  * registered through the API, for tests that walk the intake and the plan from the start.
+ * With `{ assign: false }` it stays in the team's queue, waiting for a regisseur.
  */
-export async function registerPlainFamily(spil, familyName) {
+export async function registerPlainFamily(spil, familyName, { assign = true } = {}) {
   const call = async (method, path, token, body) => {
     const response = await fetch(`${spil.base}${path}`, {
       method,
@@ -122,6 +123,7 @@ export async function registerPlainFamily(spil, familyName) {
         member('Milan', '2018-01-20', 'child'), member('Fenna', '2020-02-08', 'child')],
     },
   });
+  if (!assign) return created.household_id;
   await call('PUT', `/api/v1/households/${created.household_id}/team`, token, {
     regisseur: 'anne', members: [{ username: 'dewi', role: 'schuldhulpverlener' }], revision: 1,
   });

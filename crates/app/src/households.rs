@@ -201,56 +201,6 @@ impl App {
         Ok(rows.into_iter().map(journal_view).collect())
     }
 
-    /// "Mijn huishoudens": where I am regisseur or on the team, and my team's queue, a page at
-    /// a time (at most `MAX_PAGE` rows), with the number in the whole list.
-    pub async fn my_households(
-        &self,
-        actor: &Actor,
-        limit: i64,
-        offset: i64,
-    ) -> AppResult<(Vec<HouseholdSummary>, i64)> {
-        crate::page_bounds(limit, offset, MAX_PAGE)?;
-        self.authorize(
-            actor,
-            &spil_domain::access::Subject::OwnLists,
-            Action::Read,
-            Purpose::Care,
-            "read_my_households",
-        )
-        .await?;
-        let mut conn = self.store().reader().await?;
-        let scope = spil_domain::access::list_scope(actor);
-        let rows =
-            residents::mine(&mut conn, &actor.user_id, scope.whole_teams, limit, offset).await?;
-        let total = match rows.first() {
-            Some(r) => r.total,
-            // Past the end: the page is empty, the total still counts.
-            None if offset > 0 => {
-                residents::mine(&mut conn, &actor.user_id, scope.whole_teams, 1, 0)
-                    .await?
-                    .first()
-                    .map_or(0, |r| r.total)
-            }
-            None => 0,
-        };
-        drop(conn);
-        let page = rows
-            .into_iter()
-            .map(|r| HouseholdSummary {
-                address: format!("{} {}, {} {}", r.street, r.house_number, r.postcode, r.city),
-                id: r.id,
-                names: r.names,
-                status: r.status,
-                regisseur: r.regisseur,
-                my_role: r.my_role,
-                last_registration_at: r.last_registration_at.map(micros_to_datetime),
-                urgency: r.urgency,
-                safety_level: r.safety_level,
-            })
-            .collect();
-        Ok((page, total))
-    }
-
     /// Name the regisseur and the household team of the open trajectory. Returns whether the
     /// caller still has access afterwards (a regisseur who hands the household over to a
     /// colleague outside the team does not), decided on the new team without logging a refusal.

@@ -17,6 +17,7 @@ pub mod households;
 pub mod intake;
 pub mod jobs;
 pub mod journal;
+pub mod lists;
 pub mod organisations;
 pub mod persons;
 pub mod plan;

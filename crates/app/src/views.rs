@@ -345,6 +345,23 @@ pub struct HouseholdSummary {
     pub my_role: Option<String>,
     pub last_registration_at: Option<chrono::DateTime<chrono::Utc>>,
     pub urgency: Option<String>,
+    /// Whole days since the last registration, for those waiting without a regisseur.
+    pub waiting_days: Option<i64>,
+    /// The open trajectory's team revision: send it with `PUT …/team` to assign a regisseur.
+    pub team_revision: i64,
+}
+
+/// One professional of the coordinator's teams and the households they carry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseloadView {
+    pub username: String,
+    pub display_name: String,
+    /// Open households where they are regisseur.
+    pub as_regisseur: i64,
+    /// Open households where they are on the team without being regisseur.
+    pub as_member: i64,
+    /// Of those as regisseur: urgent or unsafe.
+    pub urgent_or_unsafe: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -366,11 +366,16 @@ pub fn decide(actor: &Actor, subject: &Subject<'_>, action: Action, purpose: Pur
             if actor.role == Role::Admin || actor.municipalities.is_empty() {
                 return Deny(Denial::RoleHasNoCaseAccess);
             }
-            if action != Action::Read || purpose != Purpose::Policy {
+            // Counts serve policy; a coordinator also counts to steer the team (caseloads).
+            if action != Action::Read || !matches!(purpose, Purpose::Policy | Purpose::Coordination)
+            {
                 return Deny(Denial::PurposeNotAllowed);
             }
             if grouping.identifies_people() && actor.role != Role::Coordinator {
                 return Deny(Denial::IdentifiableAggregate);
+            }
+            if purpose == Purpose::Coordination && actor.role != Role::Coordinator {
+                return Deny(Denial::PurposeNotAllowed);
             }
             Allow(Basis::Aggregate)
         }
@@ -493,6 +498,17 @@ pub fn may_audit(actor: &Actor) -> bool {
         &Subject::AccessRecords,
         Action::Read,
         Purpose::Accountability,
+    )
+    .is_allowed()
+}
+
+/// Who may see the team's caseload per professional (and so the team page).
+pub fn may_coordinate(actor: &Actor) -> bool {
+    decide(
+        actor,
+        &Subject::Aggregate(Grouping::Professional),
+        Action::Read,
+        Purpose::Coordination,
     )
     .is_allowed()
 }
@@ -1053,6 +1069,30 @@ mod tests {
                 Action::Read,
                 Purpose::Policy,
                 Allow(Basis::Aggregate),
+            ),
+            (
+                "a coordinator counts the caseload per professional",
+                coordinator.clone(),
+                Subject::Aggregate(Grouping::Professional),
+                Action::Read,
+                Purpose::Coordination,
+                Allow(Basis::Aggregate),
+            ),
+            (
+                "a professional does not count colleagues' caseloads",
+                anne.clone(),
+                Subject::Aggregate(Grouping::Professional),
+                Action::Read,
+                Purpose::Coordination,
+                Deny(Denial::IdentifiableAggregate),
+            ),
+            (
+                "steering counts are the coordinator's",
+                anne.clone(),
+                Subject::Aggregate(Grouping::Team),
+                Action::Read,
+                Purpose::Coordination,
+                Deny(Denial::PurposeNotAllowed),
             ),
             (
                 "a professional counts per month",

@@ -10,6 +10,7 @@ pub mod disclosure;
 pub mod field;
 pub mod household;
 pub mod journal;
+pub mod listing;
 pub mod org;
 pub mod person;
 pub mod plan;

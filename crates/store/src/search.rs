@@ -6,6 +6,7 @@ use spil_domain::search::{address_terms, person_terms, prefix_upper, Query};
 use sqlx::FromRow;
 
 use crate::residents::AccessFacts;
+use crate::sql::Builder;
 use crate::{placeholders, Conn, Result, StoreError};
 
 /// Replace the terms a person is found by.
@@ -131,37 +132,6 @@ pub struct Hit {
     pub facts: AccessFacts,
 }
 
-/// Bound values of a dynamically built statement.
-enum Value {
-    Text(String),
-    Int(i64),
-}
-
-struct Builder {
-    values: Vec<Value>,
-}
-
-impl Builder {
-    fn text(&mut self, value: impl Into<String>) -> String {
-        self.values.push(Value::Text(value.into()));
-        format!("${}", self.values.len())
-    }
-    fn int(&mut self, value: i64) -> String {
-        self.values.push(Value::Int(value));
-        format!("${}", self.values.len())
-    }
-    fn list(&mut self, values: &[String]) -> String {
-        if values.is_empty() {
-            return "NULL".to_owned();
-        }
-        values
-            .iter()
-            .map(|v| self.text(v.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// Terms of `table` that begin with each word, all for the same `key`.
 fn words_clause(b: &mut Builder, table: &str, key: &str, words: &[String]) -> String {
     let mut sql = String::new();
@@ -189,7 +159,7 @@ pub async fn candidates(
     reach: &Reach<'_>,
     cap: i64,
 ) -> Result<Vec<Hit>> {
-    let mut b = Builder { values: Vec::new() };
+    let mut b = Builder::default();
     let current = "mb.valid_to IS NULL";
     let hits = match query {
         Query::Bsn(bsn) => format!(
@@ -255,12 +225,7 @@ pub async fn candidates(
          ORDER BY hits.person_id IS NULL, p.family_name, p.given_name, h.street, h.house_number \
          LIMIT {cap}"
     );
-    let mut q = sqlx::query_as::<_, Hit>(&sql);
-    for value in b.values {
-        q = match value {
-            Value::Text(text) => q.bind(text),
-            Value::Int(int) => q.bind(int),
-        };
-    }
-    Ok(q.fetch_all(conn).await?)
+    Ok(b.bind(sqlx::query_as::<_, Hit>(&sql))
+        .fetch_all(conn)
+        .await?)
 }

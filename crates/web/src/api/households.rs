@@ -3,6 +3,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use spil_app::views::*;
+use spil_domain::listing::{ListFilter, RawFilter};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, ApiUser};
@@ -46,11 +47,41 @@ pub struct ListQuery {
     mine: Option<bool>,
     /// Rows per page, 1 to 500 (default 100).
     limit: Option<i64>,
-    /// Rows to skip (default 0). The whole list's size is in `X-Total-Count`.
+    /// Rows to skip (default 0). The whole (filtered) list's size is in `X-Total-Count`.
     offset: Option<i64>,
+    /// Only this phase: registered, exploring, plan, support, waakvlam.
+    phase: Option<String>,
+    /// Only this urgency of the latest registration: normal, soon, urgent.
+    urgency: Option<String>,
+    /// Only this safety level of the intake: not_assessed, geen_zorgen, zorgen, onveilig, acuut_onveilig.
+    safety: Option<String>,
+    /// `none` (waiting for a regisseur), `me`, or a colleague's username.
+    regisseur: Option<String>,
+    /// `true`: only households with a goal evaluation due this week or overdue.
+    due: Option<String>,
+    /// priority (default: unsafe and urgent first), newest, oldest (longest waiting), address.
+    sort: Option<String>,
 }
 
-/// "Mijn huishoudens": where the caller is regisseur or team member, and the team's unassigned registrations.
+impl ListQuery {
+    /// The filters, parsed (each wrong one named).
+    pub fn filter(&self) -> Result<ListFilter, spil_app::AppError> {
+        let week_end = spil_domain::plan::end_of_week(spil_app::today()).to_string();
+        Ok(ListFilter::parse(
+            &RawFilter {
+                phase: self.phase.as_deref(),
+                urgency: self.urgency.as_deref(),
+                safety: self.safety.as_deref(),
+                regisseur: self.regisseur.as_deref(),
+                due: self.due.as_deref(),
+                sort: self.sort.as_deref(),
+            },
+            &week_end,
+        )?)
+    }
+}
+
+/// "Mijn huishoudens": where the caller is regisseur or team member, and the team's unassigned registrations; filtered and ordered.
 #[utoipa::path(get, path = "/api/v1/households", tag = "households", params(ListQuery), security(("bearer" = [])),
     responses((status = 200, body = [HouseholdSummary], headers(("X-Total-Count" = i64, description = "Rows in the whole list"))),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -66,15 +97,27 @@ pub async fn list(
             spil_app::AppError::invalid_field("mine", spil_domain::FieldError::Required).into(),
         );
     }
+    let filter = query.filter()?;
     let (page, total) = state
         .app
         .my_households(
             &session.actor,
+            &filter,
             query.limit.unwrap_or(100),
             query.offset.unwrap_or(0),
         )
         .await?;
     Ok(([("x-total-count", total.to_string())], Json(page)).into_response())
+}
+
+/// A coordinator's view of the team: per professional the open households they carry.
+#[utoipa::path(get, path = "/api/v1/team/caseload", tag = "households", security(("bearer" = [])),
+    responses((status = 200, body = [CaseloadView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn caseload(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Vec<CaseloadView>>, ApiError> {
+    Ok(Json(state.app.caseload(&session.actor).await?))
 }
 
 /// One household's file.

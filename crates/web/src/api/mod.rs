@@ -60,6 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(households::duplicates))
         .routes(routes!(households::feedback))
         .routes(routes!(households::list))
+        .routes(routes!(households::caseload))
         .routes(routes!(households::get))
         .routes(routes!(households::set_team))
         .routes(routes!(households::set_status))

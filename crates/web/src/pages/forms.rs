@@ -67,6 +67,14 @@ impl FieldView {
     }
 }
 
+/// The latest registration's urgency in words, and whether it is urgent (shown as a tag).
+pub fn urgency_of(urgency: Option<&str>) -> (String, bool) {
+    (
+        urgency.map(urgency_label).unwrap_or_default(),
+        urgency == Some("urgent"),
+    )
+}
+
 pub fn status_label(key: &str) -> String {
     TrajectoryStatus::parse(key)
         .map(|s| s.label().to_owned())

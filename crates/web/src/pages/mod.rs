@@ -6,10 +6,12 @@ mod contacts;
 mod forms;
 mod household;
 mod intake;
+mod mine;
 mod plan;
 mod register;
 mod report;
 mod search;
+mod team;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Query, State};
@@ -33,6 +35,7 @@ const LOGIN_CSRF_COOKIE: &str = "spil_login_csrf";
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(search::router())
+        .merge(team::router())
         .route("/", get(home))
         .route("/inloggen", get(login_form).post(login))
         .route("/login", get(|| async { Redirect::permanent("/inloggen") }))
@@ -43,7 +46,7 @@ pub fn router() -> Router<AppState> {
             get(|| async { Redirect::permanent("/favicon.svg") }),
         )
         .route("/uitloggen", post(logout))
-        .route("/huishoudens", get(mine))
+        .route("/huishoudens", get(mine::page))
         .route("/aanmelden", get(register::form).post(register::submit))
         .route("/huishoudens/{id}", get(household::page))
         .route("/huishoudens/{id}/team", post(household::set_team))
@@ -81,6 +84,8 @@ pub struct Layout {
     pub csrf: String,
     pub works_with_households: bool,
     pub may_audit: bool,
+    /// A coordinator sees the team page.
+    pub coordinates: bool,
     pub current: &'static str,
     pub notice: Option<String>,
 }
@@ -92,6 +97,7 @@ impl Layout {
             csrf: String::new(),
             works_with_households: false,
             may_audit: false,
+            coordinates: false,
             current: "",
             notice: None,
         }
@@ -103,6 +109,7 @@ impl Layout {
             csrf: session.csrf_token.clone(),
             works_with_households: session.actor.works_with_households(),
             may_audit: may_audit(&session.actor),
+            coordinates: spil_domain::access::may_coordinate(&session.actor),
             current,
             notice: None,
         }
@@ -537,171 +544,6 @@ async fn logout(
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, Redirect::to("/inloggen")).into_response())
-}
-
-struct MineRow {
-    id: String,
-    names: String,
-    address: String,
-    role: String,
-    regisseur: String,
-    status: String,
-    urgency: String,
-    urgent: bool,
-    received: String,
-}
-
-#[derive(Template)]
-#[template(path = "mine.html")]
-struct MinePage {
-    layout: Layout,
-    pager: Pager,
-    own: Vec<MineRow>,
-    queue: Vec<MineRow>,
-    todo: Vec<Todo>,
-}
-
-/// Where a paged list stands, and links to the pages beside it.
-struct Pager {
-    summary: String,
-    previous: Option<String>,
-    next: Option<String>,
-}
-
-/// One line of "this week": what, for which household, when, and whether it is late.
-struct Todo {
-    household_id: String,
-    anchor: &'static str,
-    what: String,
-    address: String,
-    when: String,
-    late: bool,
-}
-
-fn todo_list(worklist: spil_app::worklist::Worklist) -> Vec<Todo> {
-    let mut todo: Vec<Todo> = worklist
-        .evaluations_due
-        .into_iter()
-        .map(|e| Todo {
-            anchor: "doelen",
-            what: format!("Evaluatie: {}", e.goal),
-            address: e.address,
-            when: forms::dutch_date(&e.due_on),
-            late: e.overdue,
-            household_id: e.household_id,
-        })
-        .chain(worklist.waakvlam_due.into_iter().map(|w| Todo {
-            anchor: "",
-            what: "Waakvlamcontact".into(),
-            address: w.address,
-            when: forms::dutch_date(&w.due_on),
-            late: w.overdue,
-            household_id: w.household_id,
-        }))
-        .collect();
-    todo.extend(worklist.plans_not_agreed.into_iter().map(|p| Todo {
-        anchor: "akkoord",
-        what: format!(
-            "Plan versie {}: {}",
-            p.version,
-            p.state.label().to_lowercase()
-        ),
-        address: p.address,
-        when: String::new(),
-        late: false,
-        household_id: p.household_id,
-    }));
-    todo
-}
-
-#[derive(Deserialize)]
-struct MineQuery {
-    overgedragen: Option<String>,
-    /// Rows to skip: the list is shown a page at a time.
-    vanaf: Option<i64>,
-}
-
-/// Households per page of "Mijn huishoudens".
-const MINE_PAGE: i64 = 50;
-
-async fn mine(
-    State(state): State<AppState>,
-    user: WebUser,
-    Query(q): Query<MineQuery>,
-) -> Result<Html<String>, PageError> {
-    let offset = q.vanaf.unwrap_or(0).max(0);
-    let (rows, total) = state
-        .app
-        .my_households(&user.session.actor, MINE_PAGE, offset)
-        .await?;
-    let shown = rows.len() as i64;
-    let pager = Pager {
-        summary: if total > shown {
-            format!(
-                "Huishouden {} tot en met {} van {}",
-                offset + 1,
-                offset + shown,
-                total
-            )
-        } else {
-            String::new()
-        },
-        previous: (offset > 0)
-            .then(|| format!("/huishoudens?vanaf={}", (offset - MINE_PAGE).max(0))),
-        next: (offset + shown < total)
-            .then(|| format!("/huishoudens?vanaf={}", offset + MINE_PAGE)),
-    };
-    let (mut own, mut queue) = (Vec::new(), Vec::new());
-    for r in rows {
-        let in_queue = r.my_role.is_none() && r.regisseur.is_none();
-        let row = MineRow {
-            names: r.names.unwrap_or_else(|| "(zonder naam)".into()),
-            address: r.address,
-            role: r
-                .my_role
-                .as_deref()
-                .map(forms::team_role_label)
-                .unwrap_or_else(|| "coördinator".into()),
-            regisseur: r.regisseur.unwrap_or_else(|| "nog niet gekozen".into()),
-            status: r
-                .status
-                .as_deref()
-                .map(forms::status_label)
-                .unwrap_or_default(),
-            urgent: r.urgency.as_deref() == Some("urgent"),
-            urgency: r
-                .urgency
-                .as_deref()
-                .map(forms::urgency_label)
-                .unwrap_or_default(),
-            received: r
-                .last_registration_at
-                .map(|t| forms::dutch_datetime(&t))
-                .unwrap_or_default(),
-            id: r.id,
-        };
-        if in_queue {
-            queue.push(row);
-        } else {
-            own.push(row);
-        }
-    }
-    let todo = if user.session.actor.works_with_households() {
-        todo_list(state.app.worklist(&user.session.actor).await?)
-    } else {
-        Vec::new()
-    };
-    let mut layout = Layout::for_session(&user.session, "mine");
-    if q.overgedragen.is_some() {
-        layout.notice = Some("Het huishouden is overgedragen aan de nieuwe regisseur.".into());
-    }
-    render(&MinePage {
-        layout,
-        pager,
-        own,
-        queue,
-        todo,
-    })
 }
 
 struct GrantRow {

@@ -215,6 +215,16 @@ impl TestApp {
     }
 
     /// Register a new household of two through the API; returns (household_id, registration_id).
+    /// Register `body`; the new household's id.
+    pub async fn register_body(&self, token: &str, body: &Value) -> String {
+        let (status, created) = self.post(token, "/api/v1/registrations", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created["household_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub async fn register_family(
         &self,
         token: &str,

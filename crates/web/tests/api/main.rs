@@ -9,6 +9,7 @@ mod gate;
 mod hardening;
 mod intake;
 mod journal;
+mod lists;
 mod pages;
 mod people;
 mod plan;
