@@ -100,6 +100,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<std::process::ExitCode> {
         listen: "127.0.0.1:0".parse()?,
         secure_cookies: true,
         idle_timeout: spil_web::IDLE_TIMEOUT,
+        themes_dir: None,
     };
     let application = Application::with_app(app.clone(), &settings).await?;
     let base = format!("http://{}", application.local_addr()?);

@@ -50,6 +50,10 @@ enum Command {
         /// A municipality's additions to the region's policy, as MUNICIPALITY_ID=FILE (repeatable).
         #[arg(long = "policy-addition", value_name = "MUNICIPALITY=FILE")]
         policy_additions: Vec<String>,
+        /// A folder of municipality token themes (`<code>.css`, see themes/README.md), added to
+        /// the built-in ones.
+        #[arg(long, env = "SPIL_THEMES_DIR")]
+        themes: Option<std::path::PathBuf>,
     },
     /// Fill a new database with a demo region, its accounts (password "demo"), the example
     /// household of seed 001 and synthetic households.
@@ -188,12 +192,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             insecure_cookies,
             policy,
             policy_additions,
+            themes,
         } => {
             let settings = Settings {
                 database_url: db.database.clone(),
                 listen,
                 secure_cookies: !insecure_cookies,
                 idle_timeout: spil_web::IDLE_TIMEOUT,
+                themes_dir: themes,
             };
             let policies = load_policies(policy.as_deref(), &policy_additions)?;
             let application = Application::build(&settings, policies).await?;

@@ -4,6 +4,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod api;
+pub mod assets;
 pub mod error;
 pub mod listener;
 pub mod pages;
@@ -31,6 +32,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// A connection that moves no bytes for this long is closed.
     pub idle_timeout: Duration,
+    /// A folder of municipality token themes (`<code>.css`) added to the built-in ones.
+    pub themes_dir: Option<std::path::PathBuf>,
 }
 
 /// The default idle timeout of a connection.
@@ -40,6 +43,7 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct AppState {
     pub app: App,
     pub secure_cookies: bool,
+    pub themes: std::sync::Arc<assets::Themes>,
 }
 
 /// The whole HTTP application: pages, API, static files and the security headers.
@@ -47,6 +51,7 @@ pub fn router(state: AppState) -> Router {
     let (api_router, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
+        .merge(assets::router())
         .merge(api_router)
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -83,9 +88,12 @@ impl Application {
         let listener = TcpListener::bind(settings.listen).await.map_err(|e| {
             spil_app::AppError::Internal(format!("cannot listen on {}: {e}", settings.listen))
         })?;
+        let themes = assets::Themes::load(settings.themes_dir.as_deref())
+            .map_err(|e| spil_app::AppError::Internal(format!("theme: {e}")))?;
         let router = router(AppState {
             app: app.clone(),
             secure_cookies: settings.secure_cookies,
+            themes: std::sync::Arc::new(themes),
         });
         Ok(Application {
             listener,

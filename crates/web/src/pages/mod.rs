@@ -74,7 +74,7 @@ pub fn router() -> Router<AppState> {
         .route("/basishulp", get(report::page))
         .route("/toegangscontrole", get(audit))
         .route("/beleid", get(policy))
-        .route("/static/spil.css", get(stylesheet))
+        .route("/api/docs", get(api_docs))
         .route("/health", get(|| async { "ok" }))
 }
 
@@ -88,6 +88,8 @@ pub struct Layout {
     pub coordinates: bool,
     pub current: &'static str,
     pub notice: Option<String>,
+    /// The municipality whose token theme the page wears.
+    pub theme: String,
 }
 
 impl Layout {
@@ -100,6 +102,7 @@ impl Layout {
             coordinates: false,
             current: "",
             notice: None,
+            theme: String::new(),
         }
     }
 
@@ -112,6 +115,7 @@ impl Layout {
             coordinates: spil_domain::access::may_coordinate(&session.actor),
             current,
             notice: None,
+            theme: session.actor.municipality_id.clone().unwrap_or_default(),
         }
     }
 }
@@ -743,14 +747,23 @@ async fn policy(State(state): State<AppState>, user: WebUser) -> Result<Html<Str
     })
 }
 
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/spil.css"),
+#[derive(Template)]
+#[template(path = "api_docs.html")]
+struct ApiDocsPage;
+
+/// The interactive OpenAPI viewer on Spil's own document. Swagger UI sets styles inline, so
+/// this page alone allows inline styles; scripts still come only from Spil.
+async fn api_docs() -> Result<Response, PageError> {
+    let html = render(&ApiDocsPage)?;
+    Ok((
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        )],
+        html,
     )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -411,6 +411,7 @@ async fn serve(app: App, url: &str, idle: Duration) -> String {
         listen: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
         secure_cookies: false,
         idle_timeout: idle,
+        themes_dir: None,
     };
     let application = Application::with_app(app, &settings)
         .await

@@ -576,3 +576,66 @@ async fn an_action_links_to_a_goal_written_in_the_same_first_save() {
     assert_eq!(plan["goals"][0]["id"], goal_id.as_str(), "{plan}");
     assert_eq!(plan["actions"][0]["goal_id"], goal_id.as_str(), "{plan}");
 }
+
+/// The NL Design System CSS and the API viewer come from the binary (taken from npm at build
+/// time); the viewer alone may use inline styles; a theme sets only tokens.
+#[tokio::test]
+async fn design_system_files_themes_and_the_api_viewer_are_served_by_spil() {
+    let app = spawn_app().await;
+    let get = |path: &str| {
+        let (client, url) = (app.client.clone(), format!("{}{path}", app.base));
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    for (path, needle) in [
+        ("/static/nlds/components.css", ".utrecht-button"),
+        ("/static/nlds/tokens.css", ".utrecht-theme"),
+        ("/static/nlds/html.css", ".utrecht-html"),
+        ("/static/api-docs/swagger-ui-bundle.js", "SwaggerUIBundle"),
+        ("/static/theme/gm0197.css", "--spil-color-primary: #005a46;"),
+        ("/static/theme/gm0294.css", "--spil-color-primary: #9c1d34;"),
+        ("/static/theme/gm0999.css", ".spil-theme {}"),
+    ] {
+        let response = get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let body = response.text().await.unwrap_or_default();
+        assert!(body.contains(needle), "{path} holds {needle}");
+    }
+    assert_eq!(
+        get("/static/nlds/nope.css").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let docs = get("/api/docs").await;
+    assert_eq!(docs.status(), StatusCode::OK);
+    let csp = docs.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        csp.contains("style-src 'self' 'unsafe-inline'") && csp.contains("script-src 'self';"),
+        "{csp}"
+    );
+    let login = get("/inloggen").await;
+    let csp = login.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        !csp.contains("unsafe-inline"),
+        "every other page keeps the strict policy: {csp}"
+    );
+    assert!(
+        login
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("href=\"/api/docs\""),
+        "linked in the footer"
+    );
+}
