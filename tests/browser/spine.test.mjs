@@ -67,10 +67,15 @@ test('anne registers a household and opens its page', async () => {
   assert.ok(await page.getByText('Nog geen regisseur').isVisible());
   await assertAccessible(page, 'household page');
 
-  // anne takes it up as regisseur.
+  // anne takes it up as regisseur, with dewi on the team: colleagues and roles are chosen, not typed.
+  await page.getByLabel('Regisseur (vast aanspreekpunt)').selectOption({ label: 'Anne de Vries' });
+  await page.getByLabel('Collega 1', { exact: true }).selectOption({ label: 'Dewi Sarmo' });
+  await page.getByLabel('Rol van collega 1').selectOption({ label: 'Schuldhulpverlener' });
+  await assertAccessible(page, 'team form');
   await page.getByRole('button', { name: 'Team opslaan' }).click();
   await page.getByText('Opgeslagen.').waitFor();
   assert.ok(await page.getByRole('definition').filter({ hasText: 'Anne de Vries' }).first().isVisible());
+  assert.ok(await page.getByText('Dewi Sarmo — Schuldhulpverlener').isVisible());
   await page.getByLabel('Naar fase').selectOption('exploring');
   await page.getByRole('button', { name: 'Fase wijzigen' }).click();
   await page.getByText('Verkennen (brede uitvraag)').first().waitFor();

@@ -86,6 +86,27 @@ impl App {
         Ok((page, total))
     }
 
+    /// The colleagues who can be named regisseur or team member of a household (active
+    /// professionals of its municipality), as (username, name), for those who manage its team.
+    pub async fn colleagues(
+        &self,
+        actor: &Actor,
+        household_id: &str,
+    ) -> AppResult<Vec<(String, String)>> {
+        self.precheck(actor, household_id, Action::ManageTeam)
+            .await?;
+        let mut conn = self.store().reader().await?;
+        let household = spil_store::residents::household(&mut conn, household_id)
+            .await?
+            .ok_or(crate::AppError::NotFound)?;
+        Ok(org::colleagues(&mut conn, &household.municipality_id)
+            .await?
+            .into_iter()
+            .filter(|(_, _, role)| Role::parse(role).is_ok_and(|r| r.works_with_households()))
+            .map(|(username, name, _)| (username, name))
+            .collect())
+    }
+
     /// The coordinator's view of the team: per professional how many open households they
     /// carry. Counts about named colleagues are for the coordinator of their own team.
     pub async fn caseload(&self, actor: &Actor) -> AppResult<Vec<CaseloadView>> {

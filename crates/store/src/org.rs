@@ -369,3 +369,17 @@ pub async fn teams_with_municipality(conn: &mut Conn) -> Result<Vec<(String, Str
     .fetch_all(conn)
     .await?)
 }
+
+/// Active accounts of a municipality, by name: who can be named on a household team there.
+pub async fn colleagues(
+    conn: &mut Conn,
+    municipality_id: &str,
+) -> Result<Vec<(String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT username, display_name, role FROM users WHERE active = 1 AND municipality_id = $1 \
+         ORDER BY display_name, username",
+    )
+    .bind(municipality_id)
+    .fetch_all(conn)
+    .await?)
+}

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Redirect};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use spil_app::views::*;
-use spil_domain::trajectory::{CloseReason, TrajectoryStatus};
+use spil_domain::trajectory::{CloseReason, TeamRole, TrajectoryStatus};
 
 use super::forms::{
     dutch_date, dutch_datetime, route_label, status_label, team_role_label, urgency_label,
@@ -59,12 +59,19 @@ struct HouseholdPage {
     can_manage: bool,
     needs_regisseur: bool,
     regisseur_value: String,
-    members_value: String,
+    /// Colleagues who can be named: (username, name).
+    colleagues: Vec<(String, String)>,
+    /// The team rows: (username chosen, role chosen); a few empty ones to add to.
+    team_rows: Vec<(String, String)>,
+    team_roles: Vec<(String, String)>,
     next_statuses: Vec<(String, String)>,
     /// Where the plan stands, in words; `None` when there is no plan yet.
     plan_state: Option<String>,
     close_reasons: Vec<(String, String)>,
 }
+
+/// Empty rows offered to add colleagues to a household team.
+const NEW_TEAM_ROWS: usize = 2;
 
 #[derive(Deserialize)]
 pub struct PageQuery {
@@ -174,6 +181,11 @@ pub async fn page(
     };
     // What the caller may do is the gate's decision, not the page's.
     let can_manage = h.permissions.manage_team;
+    let colleagues = if can_manage {
+        state.app.colleagues(actor, &id).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let current = h.trajectory.as_ref().filter(|t| t.closed_at.is_none());
     let next_statuses = match current.and_then(|t| TrajectoryStatus::parse(&t.status).ok()) {
         Some(status) if h.permissions.change_status => TrajectoryStatus::ALL
@@ -210,16 +222,27 @@ pub async fn page(
         regisseur_value: current
             .and_then(|t| t.regisseur.clone())
             .unwrap_or_else(|| user.session.actor.username.clone()),
-        members_value: current
+        team_rows: current
             .map(|t| {
                 t.team
                     .iter()
                     .filter(|m| m.role != "regisseur")
-                    .map(|m| format!("{}, {}", m.username, m.role))
+                    .map(|m| (m.username.clone(), m.role.clone()))
                     .collect::<Vec<_>>()
-                    .join("\n")
             })
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into_iter()
+            .chain(std::iter::repeat_n(
+                (String::new(), String::new()),
+                NEW_TEAM_ROWS,
+            ))
+            .collect(),
+        team_roles: TeamRole::ALL
+            .iter()
+            .filter(|r| **r != TeamRole::Regisseur)
+            .map(|r| (r.key().to_owned(), r.label().to_owned()))
+            .collect(),
+        colleagues,
         members: h
             .members
             .iter()
@@ -277,22 +300,21 @@ pub async fn set_team(
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
     user.check_form(&values)?;
-    let members = values
-        .get("members")
-        .map(|text| {
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(|line| {
-                    let (username, role) = line.split_once(',').unwrap_or((line, "member"));
-                    TeamMemberInput {
-                        username: username.trim().to_owned(),
-                        role: role.trim().to_owned(),
-                    }
+    // Rows of (colleague, role); a row without a colleague is left out.
+    let members = (0..spil_app::views::MAX_FORM_ROWS)
+        .map_while(|i| {
+            values
+                .get(&format!("m{i}_user"))
+                .map(|user| TeamMemberInput {
+                    username: user.trim().to_owned(),
+                    role: values
+                        .get(&format!("m{i}_role"))
+                        .map(|r| r.trim().to_owned())
+                        .unwrap_or_default(),
                 })
-                .collect()
         })
-        .unwrap_or_default();
+        .filter(|m| !m.username.is_empty())
+        .collect();
     let input = TeamInput {
         regisseur: values.get("regisseur").cloned().unwrap_or_default(),
         members,
@@ -311,12 +333,23 @@ pub async fn set_team(
     })
 }
 
+#[derive(Template)]
+#[template(path = "close_confirm.html")]
+struct CloseConfirmPage {
+    layout: Layout,
+    household_id: String,
+    title: String,
+    close_reason: String,
+    close_reason_label: String,
+}
+
+/// Change the phase. Closing asks once more, on a page of its own, before anything is written.
 pub async fn set_status(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
     Form(values): Form<HashMap<String, String>>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     user.check_form(&values)?;
     let input = StatusInput {
         status: values.get("status").cloned().unwrap_or_default(),
@@ -325,12 +358,31 @@ pub async fn set_status(
             .cloned()
             .filter(|r| !r.is_empty()),
     };
+    let closing = input.status == TrajectoryStatus::Closed.key();
+    if closing && values.get("confirm").map(String::as_str) != Some("ja") {
+        let household = state
+            .app
+            .household(&user.session.actor, &id)
+            .await
+            .map_err(|e| user.household_error(&id, e))?;
+        let reason = input.close_reason.clone().unwrap_or_default();
+        let page = CloseConfirmPage {
+            layout: Layout::for_session(&user.session, ""),
+            title: super::forms::household_title(&household),
+            close_reason_label: CloseReason::parse(&reason)
+                .map(|r| r.label().to_owned())
+                .unwrap_or_default(),
+            close_reason: reason,
+            household_id: id,
+        };
+        return Ok(render(&page)?.into_response());
+    }
     state
         .app
         .set_status(&user.session.actor, &id, &input)
         .await
         .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1")))
+    Ok(Redirect::to(&format!("/huishoudens/{id}?opgeslagen=1")).into_response())
 }
 
 #[derive(Deserialize)]

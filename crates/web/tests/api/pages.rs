@@ -639,3 +639,67 @@ async fn design_system_files_themes_and_the_api_viewer_are_served_by_spil() {
         "linked in the footer"
     );
 }
+
+/// Closing a household asks once more on a page of its own; only the confirmed form closes.
+#[tokio::test]
+async fn closing_a_household_asks_for_confirmation_first() {
+    let app = spawn_app().await;
+    sign_in_as(&app, "anne").await;
+    let h = app.example_household.clone();
+    let page = page_html(&app, &format!("{}/huishoudens/{h}", app.base)).await;
+    assert!(
+        page.contains("name=\"m0_user\""),
+        "team members are chosen from a list"
+    );
+    assert!(
+        !page.contains("name=\"members\""),
+        "no more typing 'username, role'"
+    );
+    let csrf = hidden(&page, "_csrf");
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (client, url) = (
+            app.client.clone(),
+            format!("{}/huishoudens/{h}/status", app.base),
+        );
+        async move {
+            client
+                .post(url)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let first = post(vec![
+        ("_csrf", csrf.clone()),
+        ("status", "closed".into()),
+        ("close_reason", "goals_reached".into()),
+    ])
+    .await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let confirm = first.text().await.unwrap_or_default();
+    assert!(
+        confirm.contains("afsluiten?") && confirm.contains("Doelen bereikt"),
+        "{confirm}"
+    );
+    let token = app.token("anne").await;
+    let (_, household) = app.get(&token, &format!("/api/v1/households/{h}")).await;
+    assert!(
+        household["trajectory"]["closed_at"].is_null(),
+        "nothing closed yet: {household}"
+    );
+
+    let confirmed = post(vec![
+        ("_csrf", csrf),
+        ("status", "closed".into()),
+        ("close_reason", "goals_reached".into()),
+        ("confirm", "ja".into()),
+    ])
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    let (_, household) = app.get(&token, &format!("/api/v1/households/{h}")).await;
+    assert!(
+        !household["trajectory"]["closed_at"].is_null(),
+        "{household}"
+    );
+}
