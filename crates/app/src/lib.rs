@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod gate;
 pub mod households;
+pub mod import;
 pub mod intake;
 pub mod jobs;
 pub mod journal;

@@ -1,6 +1,7 @@
 //! `spil`: run the server, fill a demo database, manage accounts, verify the journal, bench.
 
 mod bench;
+mod import;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -54,6 +55,22 @@ enum Command {
         /// the built-in ones.
         #[arg(long, env = "SPIL_THEMES_DIR")]
         themes: Option<std::path::PathBuf>,
+    },
+    /// Import a previous system's CSV files (households.csv, persons.csv, trajectories.csv,
+    /// contacts.csv; see docs/import.md) through Spil's own rules, acting as one account. Refused
+    /// rows are written to a report; a second run of the same files changes nothing.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The account the import acts as (a coordinator of the team, say); it is journalled.
+        #[arg(long = "as", value_name = "USERNAME")]
+        username: String,
+        /// The folder with the CSV files.
+        #[arg(long, value_name = "DIR")]
+        dir: std::path::PathBuf,
+        /// Where the refused rows go (default: DIR/refused.csv).
+        #[arg(long, value_name = "FILE")]
+        report: Option<std::path::PathBuf>,
     },
     /// Fill a new database with a demo region, its accounts (password "demo"), the example
     /// household of seed 001 and synthetic households.
@@ -208,6 +225,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("Spil draait op http://{addr}/");
             application.run_until_stopped().await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            db,
+            username,
+            dir,
+            report,
+        } => {
+            let app = spil_app::App::connect_configured(
+                &db.database,
+                spil_app::PolicySet::default_policy()?,
+                loading_config(&db.database)?,
+            )
+            .await?;
+            let result = import::run(&app, &username, &dir, report).await?;
+            Ok(if result.refused.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                // Some rows were refused: the report says which.
+                ExitCode::from(2)
+            })
         }
         Command::Demo { db, households } => {
             let app = spil_app::App::connect_configured(

@@ -10,6 +10,7 @@
 
 pub mod access_log;
 pub mod contacts;
+pub mod imports;
 pub mod intake;
 pub mod jobs;
 pub mod journal;

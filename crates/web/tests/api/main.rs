@@ -7,6 +7,7 @@ mod access;
 mod contacts;
 mod gate;
 mod hardening;
+mod import;
 mod intake;
 mod journal;
 mod lists;
