@@ -917,6 +917,30 @@ impl App {
             ),
             serde_json::json!({ "version": current.version, "revision": revision, "how": how.key(), "date": date.to_string(), "by_person_id": member.person_id }),
         );
+        // The agreed plan starts the support: the phase follows (once).
+        if let Some(t) = spil_store::trajectories::open(&mut tx, household_id).await? {
+            let from = spil_domain::trajectory::TrajectoryStatus::parse(&t.status).ok();
+            if let (Some(from), Some(_)) = (from, t.regisseur_id.as_ref()) {
+                if let Some(next) = from.after_plan_agreed() {
+                    if spil_store::trajectories::set_status(
+                        &mut tx,
+                        &t.id,
+                        from.key(),
+                        next.key(),
+                        None,
+                        None,
+                    )
+                    .await?
+                    {
+                        journal.add(
+                            "trajectory.status_changed",
+                            format!("Status: {} → {} (plan akkoord)", from.label(), next.label()),
+                            serde_json::json!({ "trajectory_id": t.id, "from": from.key(), "to": next.key(), "close_reason": null }),
+                        );
+                    }
+                }
+            }
+        }
         journal.write(&mut tx, self.journal_key()).await?;
         spil_store::commit(tx).await?;
         Ok(AgreementView {

@@ -19,6 +19,13 @@ impl TrajectoryStatus {
     /// (the plan is reconsidered) and from waakvlam to support (things escalate again);
     /// closing is possible from every open status; a closed trajectory stays closed
     /// (a new registration opens a new one).
+    /// Where the trajectory goes once the household agreed to its plan: support starts, from
+    /// whichever earlier phase it was in. `None`: it is past that already.
+    pub fn after_plan_agreed(self) -> Option<TrajectoryStatus> {
+        use TrajectoryStatus::*;
+        matches!(self, Registered | Exploring | Plan).then_some(Support)
+    }
+
     pub fn can_move_to(self, next: TrajectoryStatus) -> bool {
         use TrajectoryStatus::*;
         matches!(
@@ -111,5 +118,20 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    #[test]
+    fn agreeing_the_plan_starts_support_once() {
+        use TrajectoryStatus::*;
+        for (from, to) in [
+            (Registered, Some(Support)),
+            (Exploring, Some(Support)),
+            (Plan, Some(Support)),
+            (Support, None),
+            (Waakvlam, None),
+            (Closed, None),
+        ] {
+            assert_eq!(from.after_plan_agreed(), to, "{from}");
+        }
     }
 }

@@ -110,6 +110,21 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
     assert_eq!(plan["agreement"]["by_name"], "Ingrid Hendriks");
     assert_eq!(plan["agreement"]["how"], "signed_paper");
     assert_eq!(plan["agreement"]["revision"], 2);
+    // The agreed plan starts the support: the phase no longer says "Verkennen".
+    let household_path = path.trim_end_matches("/plan").to_owned();
+    let (_, household) = app.get(&anne, &household_path).await;
+    assert_eq!(household["trajectory"]["status"], "support", "{household}");
+    let (_, journal) = app.get(&anne, &format!("{household_path}/journal")).await;
+    assert!(
+        journal
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("(plan akkoord)"))),
+        "{journal}"
+    );
     let (_, worklist) = app.get(&anne, "/api/v1/worklist").await;
     assert_eq!(this(&worklist), Value::Null, "{worklist}");
 
