@@ -502,6 +502,17 @@ pub fn may_audit(actor: &Actor) -> bool {
     .is_allowed()
 }
 
+/// Whether counts grouped so may be shown to this principal (pages offer only those).
+pub fn may_count(actor: &Actor, grouping: Grouping) -> bool {
+    decide(
+        actor,
+        &Subject::Aggregate(grouping),
+        Action::Read,
+        Purpose::Policy,
+    )
+    .is_allowed()
+}
+
 /// Who may see the team's caseload per professional (and so the team page).
 pub fn may_coordinate(actor: &Actor) -> bool {
     decide(

@@ -7,6 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use spil_app::AppError;
 
+use spil_domain::access::{may_count, Grouping};
+
 use super::forms::{FieldView, FormErrors};
 use super::{render, ErrorContext, Layout, PageError, WebUser};
 use crate::api::ReportQuery;
@@ -74,19 +76,28 @@ pub async fn page(
     let mut fields = vec![
         FieldView::new("from", "Van", "date").required(),
         FieldView::new("to", "Tot en met", "date").required(),
-        FieldView::new("group_by", "Per", "select").options(vec![
-            ("team".into(), "Team".into()),
-            ("month".into(), "Maand".into()),
-            ("municipality".into(), "Gemeente (hele regio)".into()),
-            (
-                "household".into(),
-                "Huishouden (coördinator, eigen team)".into(),
-            ),
-            (
-                "professional".into(),
-                "Professional (coördinator, eigen team)".into(),
-            ),
-        ]),
+        // Only the groupings the gate would answer: no choice that ends in 403.
+        FieldView::new("group_by", "Per", "select").options(
+            [
+                (Grouping::Team, "team", "Team"),
+                (Grouping::Month, "month", "Maand"),
+                (
+                    Grouping::Municipality,
+                    "municipality",
+                    "Gemeente (hele regio)",
+                ),
+                (Grouping::Household, "household", "Huishouden (eigen team)"),
+                (
+                    Grouping::Professional,
+                    "professional",
+                    "Professional (eigen team)",
+                ),
+            ]
+            .into_iter()
+            .filter(|(g, _, _)| may_count(&user.session.actor, *g))
+            .map(|(_, key, label)| (key.to_owned(), label.to_owned()))
+            .collect(),
+        ),
     ];
     for (f, value) in fields.iter_mut().zip([&from, &to, &group_by]) {
         f.value = value.clone();

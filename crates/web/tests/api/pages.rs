@@ -703,3 +703,27 @@ async fn closing_a_household_asks_for_confirmation_first() {
         "{household}"
     );
 }
+
+/// The report offers only groupings the gate answers: a professional is not offered counts
+/// per household or per professional (which would end in 403); the coordinator is.
+#[tokio::test]
+async fn the_report_offers_only_what_the_caller_may_count() {
+    let app = spawn_app().await;
+    sign_in_as(&app, "anne").await;
+    let page = page_html(&app, &format!("{}/basishulp", app.base)).await;
+    assert!(
+        page.contains("<option value=\"team\""),
+        "team counts are offered"
+    );
+    assert!(
+        !page.contains("<option value=\"professional\""),
+        "no choice that ends in 403"
+    );
+    assert!(!page.contains("<option value=\"household\""));
+    sign_in_as(&app, "chris").await;
+    let page = page_html(&app, &format!("{}/basishulp", app.base)).await;
+    assert!(
+        page.contains("<option value=\"professional\""),
+        "the coordinator counts per professional"
+    );
+}
