@@ -597,7 +597,12 @@ fn refusal_reason(basis: &str) -> String {
         "break_glass_is_read_only" => "noodtoegang is alleen lezen".into(),
         "role_has_no_case_access" => "rol zonder dossiertoegang".into(),
         "too_many_attempts" => "te vaak verkeerd wachtwoord".into(),
-        other => other.replace('_', " "),
+        "already_has_access" => "had al toegang".into(),
+        "awaits_consent" => "wacht op toestemming".into(),
+        "purpose_not_allowed" => "doel past niet".into(),
+        "sensitive_record" => "vertrouwelijke aantekening".into(),
+        "identifiable_aggregate" => "cijfers die naar personen wijzen".into(),
+        _ => "andere reden".into(),
     }
 }
 
