@@ -247,7 +247,8 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
         w.paragraph(
             "",
             &format!(
-                "Uw vaste contactpersoon is {regisseur}. Heeft u vragen? Neem dan contact op."
+                "Uw vaste contactpersoon is {regisseur}, {} (gemeente {}). Heeft u vragen? Neem dan contact op.",
+                household.intake_team, household.municipality
             ),
             0.0,
         );
@@ -342,12 +343,42 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
                 ),
                 0.0,
             );
-            w.gap(6.0);
-            w.line("Naam: ______________________________", 11.0, false, 0.0);
-            w.gap(4.0);
-            w.line("Datum: _____________________________", 11.0, false, 0.0);
-            w.gap(4.0);
-            w.line("Handtekening: ______________________", 11.0, false, 0.0);
+            // A signature line per adult of the household, and one for the team.
+            let mut signers: Vec<String> = household
+                .members
+                .iter()
+                .filter(|m| m.age >= 16)
+                .map(|m| format!("{} {}", m.given_name, m.family_name))
+                .collect();
+            if signers.is_empty() {
+                signers.push("______________________________".into());
+            }
+            for name in &signers {
+                w.gap(6.0);
+                w.line(&format!("Naam: {name}"), 11.0, true, 0.0);
+                w.gap(3.0);
+                w.line(
+                    "Datum: _____________   Handtekening: ______________________",
+                    11.0,
+                    false,
+                    0.0,
+                );
+            }
+            if let Some(regisseur) = household
+                .trajectory
+                .as_ref()
+                .and_then(|t| t.regisseur_name.as_deref())
+            {
+                w.gap(6.0);
+                w.line(&format!("Voor het team: {regisseur}"), 11.0, true, 0.0);
+                w.gap(3.0);
+                w.line(
+                    "Datum: _____________   Handtekening: ______________________",
+                    11.0,
+                    false,
+                    0.0,
+                );
+            }
         }
     }
     w.gap(6.0);

@@ -553,6 +553,10 @@ async fn the_plan_pdf_opens_and_contains_the_goals_and_who_does_what() {
         "Oma Hendriks: Oma brengt Fenna op maandag",
         "We bellen elke maandag om 10 uur",
         "Handtekening",
+        "Naam: Ingrid Hendriks",
+        "Naam: Bas Hendriks",
+        "Voor het team: Anne de Vries",
+        "Anne de Vries, Sociaal team Aalten-Noord",
         "revisie 1",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
