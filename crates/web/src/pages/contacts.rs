@@ -135,7 +135,8 @@ async fn build(
             })
             .collect(),
         total: hours(total),
-        errors: form_errors.summary.clone(),
+        errors: form_errors
+            .summary_in_order(fields.iter().map(|f| (f.name.as_str(), f.label.clone()))),
         fields,
         sensitive: values.get("sensitive").is_some(),
         waakvlam_fields,

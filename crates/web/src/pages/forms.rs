@@ -144,6 +144,29 @@ impl FormErrors {
         form
     }
 
+    /// The summary in the page's order, each message naming its field ("Persoon 2,
+    /// Geboortedatum: …"): `fields` are (form name, label) as the page shows them, top to
+    /// bottom. Errors of fields not on the list follow.
+    pub fn summary_in_order<'a>(
+        &self,
+        fields: impl IntoIterator<Item = (&'a str, String)>,
+    ) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (name, label) in fields {
+            if let Some(message) = self.by_name.get(name) {
+                if !out.iter().any(|(n, _)| n == name) {
+                    out.push((name.to_owned(), format!("{label}: {message}")));
+                }
+            }
+        }
+        for (name, message) in &self.summary {
+            if !out.iter().any(|(n, _)| n == name) {
+                out.push((name.clone(), message.clone()));
+            }
+        }
+        out
+    }
+
     /// The message for one form field.
     pub fn of(&self, name: &str) -> Option<String> {
         self.by_name.get(name).cloned()

@@ -328,7 +328,7 @@ fn build(
         f.error = form_errors.of(&f.name);
         f
     };
-    let goal_rows = (0..goal_count)
+    let goal_rows: Vec<Row> = (0..goal_count)
         .map(|i| (i, row_empty("g", i, &["text", "result", "evaluate_on"])))
         .map(|(i, empty)| Row {
             index: i,
@@ -366,7 +366,7 @@ fn build(
             ),
         })
         .collect();
-    let action_rows = (0..action_count)
+    let action_rows: Vec<Row> = (0..action_count)
         .map(|i| (i, row_empty("a", i, &["text"])))
         .map(|(i, empty)| Row {
             index: i,
@@ -482,7 +482,27 @@ fn build(
         state_class,
         goals,
         loose_actions,
-        errors: form_errors.summary.clone(),
+        errors: form_errors.summary_in_order(
+            goal_rows
+                .iter()
+                .flat_map(|r| {
+                    r.fields.iter().map(move |f| {
+                        (
+                            f.name.as_str(),
+                            format!("Doel {}, {}", r.index + 1, f.label),
+                        )
+                    })
+                })
+                .chain(action_rows.iter().flat_map(|r| {
+                    r.fields.iter().map(move |f| {
+                        (
+                            f.name.as_str(),
+                            format!("Actie {}, {}", r.index + 1, f.label),
+                        )
+                    })
+                }))
+                .collect::<Vec<_>>(),
+        ),
         goal_rows,
         action_rows,
         agreements_text: values.get("agreements").cloned().unwrap_or_default(),

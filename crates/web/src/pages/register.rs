@@ -164,7 +164,7 @@ fn build_page(
                 .autocomplete("off"),
         ),
     ];
-    let members = (0..MEMBER_ROWS)
+    let members: Vec<MemberRows> = (0..MEMBER_ROWS)
         .map(|i| MemberRows {
             index: i,
             legend: if i == 0 {
@@ -209,9 +209,24 @@ fn build_page(
                 .is_some_and(|v| v == "1"),
         })
         .collect();
+    let in_order = question_fields
+        .iter()
+        .chain(&referrer_fields)
+        .chain(&address_fields)
+        .map(|f| (f.name.as_str(), f.label.clone()))
+        .chain(members.iter().flat_map(|m| {
+            m.fields.iter().map(|f| {
+                (
+                    f.name.as_str(),
+                    format!("Persoon {}, {}", m.index + 1, f.label),
+                )
+            })
+        }))
+        .collect::<Vec<_>>();
+    let errors = form_errors.summary_in_order(in_order);
     RegisterPage {
         layout,
-        errors: form_errors.summary.clone(),
+        errors,
         duplicates,
         question_fields,
         referrer_fields,

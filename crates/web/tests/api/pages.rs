@@ -213,7 +213,7 @@ async fn the_registration_form_shows_dutch_errors_and_keeps_what_was_typed() {
             ("route", "self"),
             ("question", "Hulp bij de administratie"),
             ("street", "Markt"),
-            ("house_number", "3"),
+            ("house_number", ""),
             ("postcode", "7121AB"),
             ("city", "Aalten"),
             ("m1_given_name", "Kees"),
@@ -235,6 +235,10 @@ async fn the_registration_form_shows_dutch_errors_and_keeps_what_was_typed() {
         html.contains("href=\"#m1_bsn\""),
         "the summary links to the field on the right row"
     );
+    // The summary names each field, in the page's order (the address before person 2).
+    let house = html.find("Huisnummer: ").unwrap_or(usize::MAX);
+    let bsn = html.find("Persoon 2, BSN: ").unwrap_or(0);
+    assert!(house < bsn, "in page order, naming the field");
     assert!(
         html.contains("value=\"Hulp bij de administratie\"")
             || html.contains(">Hulp bij de administratie</textarea>")
@@ -367,6 +371,10 @@ async fn the_plan_form_keeps_what_was_typed_and_marks_the_wrong_row() {
         "the summary links to row 2's date"
     );
     assert!(page.contains("Deze datum ligt vóór de start van het plan."));
+    assert!(
+        page.contains("Doel 2, Samen terugkijken op: Deze datum ligt vóór de start van het plan."),
+        "the summary names the field"
+    );
     assert!(
         page.contains("value=\"Rust in huis\""),
         "what was typed stays"
