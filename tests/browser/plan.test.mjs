@@ -46,6 +46,7 @@ test('anne makes the Visser plan with the family, records their agreement and ev
   await page.getByRole('button', { name: 'Plan opslaan' }).click();
 
   await page.getByText('Nog niet akkoord', { exact: true }).waitFor();
+  assert.ok(await page.getByText('Het plan is opgeslagen.').isVisible(), 'a save is confirmed');
   assert.ok(await page.getByRole('heading', { name: '2. Fenna gaat weer elke dag naar school' }).isVisible());
   assert.ok(await page.getByText('Oma Visser: Oma brengt Fenna op maandag naar school', { exact: false }).isVisible());
   const fennaCard = page.locator('li.card', { has: page.getByRole('heading', { name: '2. Fenna gaat weer elke dag naar school' }) });

@@ -147,8 +147,11 @@ pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
+    axum::extract::Query(saved): axum::extract::Query<super::SavedQuery>,
 ) -> Result<Response, PageError> {
-    Ok(render(&build(&state, &user, &id, None).await?)?.into_response())
+    let mut page = build(&state, &user, &id, None).await?;
+    page.layout.notice = saved.notice();
+    Ok(render(&page)?.into_response())
 }
 
 pub async fn add(
@@ -184,7 +187,10 @@ pub async fn add(
         .add_contact(&user.session.actor, &id, &input)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/huishoudens/{id}/contacten")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/huishoudens/{id}/contacten?opgeslagen=contact"))
+                .into_response(),
+        ),
         Err(AppError::Invalid(errors)) => {
             let page = build(&state, &user, &id, Some((&values, &errors))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
@@ -209,7 +215,10 @@ pub async fn waakvlam(
         .set_waakvlam(&user.session.actor, &id, &input)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/huishoudens/{id}/contacten")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/huishoudens/{id}/contacten?opgeslagen=waakvlam"))
+                .into_response(),
+        ),
         Err(AppError::Invalid(errors)) => {
             let page = build(&state, &user, &id, Some((&values, &errors))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())

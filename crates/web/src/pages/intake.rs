@@ -179,6 +179,7 @@ pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
+    axum::extract::Query(confirm): axum::extract::Query<super::SavedQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = &user.session.actor;
     let household = state
@@ -303,7 +304,10 @@ pub async fn page(
     });
     let title = household_title(&household);
     render(&IntakePage {
-        layout: Layout::for_session(&user.session, ""),
+        layout: Layout {
+            notice: confirm.notice(),
+            ..Layout::for_session(&user.session, "")
+        },
         household_id: id,
         title,
         today: spil_app::today().format("%Y-%m-%d").to_string(),
@@ -389,7 +393,9 @@ pub async fn save(
         .save_intake(&user.session.actor, &id, &input)
         .await
         .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!("/huishoudens/{id}/uitvraag#scores")))
+    Ok(Redirect::to(&format!(
+        "/huishoudens/{id}/uitvraag?opgeslagen=uitvraag#scores"
+    )))
 }
 
 pub async fn add_scores(
@@ -426,7 +432,9 @@ pub async fn add_scores(
         .add_assessment(&user.session.actor, &id, &input)
         .await
         .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!("/huishoudens/{id}/uitvraag#scores")))
+    Ok(Redirect::to(&format!(
+        "/huishoudens/{id}/uitvraag?opgeslagen=scores#scores"
+    )))
 }
 
 pub async fn propose(
@@ -442,7 +450,7 @@ pub async fn propose(
         .await
         .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!(
-        "/huishoudens/{id}/uitvraag#voorstel"
+        "/huishoudens/{id}/uitvraag?opgeslagen=voorstel#voorstel"
     )))
 }
 
@@ -465,6 +473,6 @@ pub async fn decide(
         .await
         .map_err(|e| user.household_error(&id, e))?;
     Ok(Redirect::to(&format!(
-        "/huishoudens/{id}/uitvraag#voorstel"
+        "/huishoudens/{id}/uitvraag?opgeslagen=besluit#voorstel"
     )))
 }

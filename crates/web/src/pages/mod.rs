@@ -120,6 +120,30 @@ impl Layout {
     }
 }
 
+/// `?opgeslagen=<what>` after a save: the page confirms it in words.
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedQuery {
+    opgeslagen: Option<String>,
+}
+
+impl SavedQuery {
+    pub fn notice(&self) -> Option<String> {
+        let text = match self.opgeslagen.as_deref()? {
+            "uitvraag" => "De brede uitvraag is opgeslagen.",
+            "scores" => "De scores zijn opgeslagen.",
+            "voorstel" => "Het voorstel is gemaakt. U beslist.",
+            "besluit" => "Uw besluit is vastgelegd.",
+            "plan" => "Het plan is opgeslagen.",
+            "akkoord" => "Het akkoord van het gezin is vastgelegd.",
+            "evaluatie" => "De evaluatie is opgeslagen.",
+            "contact" => "Het contact is vastgelegd.",
+            "waakvlam" => "Het waakvlamcontact is ingesteld.",
+            _ => "Opgeslagen.",
+        };
+        Some(text.to_owned())
+    }
+}
+
 /// A signed-in browser user.
 pub struct WebUser {
     pub session: Session,

@@ -548,9 +548,13 @@ pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
+    axum::extract::Query(saved): axum::extract::Query<super::SavedQuery>,
 ) -> Result<Response, PageError> {
     let loaded = load(&state, &user, &id).await?;
-    let layout = Layout::for_session(&user.session, "");
+    let layout = Layout {
+        notice: saved.notice(),
+        ..Layout::for_session(&user.session, "")
+    };
     Ok(render(&build(layout, loaded, None))?.into_response())
 }
 
@@ -563,7 +567,9 @@ pub async fn save(
     user.check_form(&values)?;
     let (input, goal_rows, action_rows) = to_input(&values);
     match state.app.save_plan(&user.session.actor, &id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/huishoudens/{id}/plan")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/huishoudens/{id}/plan?opgeslagen=plan")).into_response())
+        }
         Err(AppError::Invalid(errors)) => {
             let errors = remap_rows(
                 remap_rows(errors, "goals", &goal_rows),
@@ -619,7 +625,9 @@ pub async fn agree(
         .agree_plan(&user.session.actor, &id, &input)
         .await
         .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!("/huishoudens/{id}/plan")))
+    Ok(Redirect::to(&format!(
+        "/huishoudens/{id}/plan?opgeslagen=akkoord#akkoord-stand"
+    )))
 }
 
 pub async fn evaluate(
@@ -644,8 +652,8 @@ pub async fn evaluate(
         .map_err(|e| user.household_error(&id, e))?;
     // A new proposal after scaling is weighed on the intake page.
     Ok(Redirect::to(&match result.triage {
-        Some(_) => format!("/huishoudens/{id}/uitvraag#voorstel"),
-        None => format!("/huishoudens/{id}/plan#doelen"),
+        Some(_) => format!("/huishoudens/{id}/uitvraag?opgeslagen=evaluatie#voorstel"),
+        None => format!("/huishoudens/{id}/plan?opgeslagen=evaluatie#doelen"),
     }))
 }
 
