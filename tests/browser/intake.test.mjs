@@ -52,7 +52,7 @@ test('anne does the intake of the Visser family and sees a proposal with reasons
   await assertAccessible(page, 'intake with scores');
 
   // The proposal, with its reasons in plain Dutch, next to the decision.
-  await page.getByRole('button', { name: 'Voorstel maken' }).click();
+  await page.getByRole('button', { name: 'Voorstel maken', exact: true }).click();
   await page.getByRole('heading', { name: /^Voorstel: Zwaar/ }).waitFor();
   assert.ok(await page.getByText('Op drie of meer leefgebieden is het huishouden niet zelfredzaam').isVisible());
   assert.ok(await page.getByText('Er zijn zorgen over veiligheid').first().isVisible());

@@ -393,6 +393,17 @@ pub async fn save(
         .save_intake(&user.session.actor, &id, &input)
         .await
         .map_err(|e| user.household_error(&id, e))?;
+    // "Opslaan en voorstel maken": what was typed is saved first, then the proposal is made.
+    if values.get("daarna").map(String::as_str) == Some("voorstel") {
+        state
+            .app
+            .triage(&user.session.actor, &id)
+            .await
+            .map_err(|e| user.household_error(&id, e))?;
+        return Ok(Redirect::to(&format!(
+            "/huishoudens/{id}/uitvraag?opgeslagen=voorstel#voorstel"
+        )));
+    }
     Ok(Redirect::to(&format!(
         "/huishoudens/{id}/uitvraag?opgeslagen=uitvraag#scores"
     )))

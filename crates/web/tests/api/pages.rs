@@ -735,3 +735,43 @@ async fn the_report_offers_only_what_the_caller_may_count() {
         "the coordinator counts per professional"
     );
 }
+
+/// "Opslaan en voorstel maken" saves what was typed before it proposes: the text is not lost.
+#[tokio::test]
+async fn save_and_propose_keeps_the_conversation() {
+    let app = spawn_app().await;
+    sign_in_as(&app, "anne").await;
+    let h = app.example_household.clone();
+    let url = format!("{}/huishoudens/{h}/uitvraag", app.base);
+    let page = page_html(&app, &url).await;
+    let csrf = hidden(&page, "_csrf");
+    let person = hidden(&page, "p0_person_id");
+    let response = app
+        .client
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("p0_person_id", person.as_str()),
+            ("p0_question", "Ik wil weer overzicht over de post."),
+            ("causes", "De uitkering stopte."),
+            ("daarna", "voorstel"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/huishoudens/{h}/uitvraag?opgeslagen=voorstel#voorstel").as_str()
+    );
+    let page = page_html(&app, &url).await;
+    assert!(
+        page.contains("Ik wil weer overzicht over de post."),
+        "the text was saved"
+    );
+    assert!(
+        page.contains("Het voorstel is gemaakt."),
+        "and the proposal made"
+    );
+    assert!(page.contains("Voorstel: "), "{page}");
+}
