@@ -764,7 +764,7 @@ async fn save_and_propose_keeps_the_conversation() {
         response.headers()["location"],
         format!("/huishoudens/{h}/uitvraag?opgeslagen=voorstel#voorstel").as_str()
     );
-    let page = page_html(&app, &url).await;
+    let page = page_html(&app, &format!("{url}?opgeslagen=voorstel")).await;
     assert!(
         page.contains("Ik wil weer overzicht over de post."),
         "the text was saved"
