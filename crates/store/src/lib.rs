@@ -297,7 +297,7 @@ mod tests {
         let store = Store::connect(&format!("sqlite://{}", dir.join("plan.db").display())).await?;
         let mut conn = store.reader().await?;
         for (name, sql) in [
-            ("file head", residents::FILE_HEAD_SQL),
+            ("file head", residents::FILE_HEAD_SQL.as_str()),
             ("current trajectory", trajectories::CURRENT_SQL),
         ] {
             let plan: Vec<(i64, i64, i64, String)> =

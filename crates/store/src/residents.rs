@@ -462,14 +462,24 @@ pub struct FileHead {
     pub team_revision: Option<i64>,
 }
 
-pub(crate) const FILE_HEAD_SQL: &str = "SELECT h.municipality_id, h.intake_team_id, \
-           CASE WHEN t.regisseur_id = $2 THEN 1 ELSE 0 END AS is_regisseur, \
-           CASE WHEN t.regisseur_id = $2 OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = $2) \
-                THEN 1 ELSE 0 END AS on_team, \
-           CASE WHEN t.id IS NOT NULL AND t.closed_at IS NULL AND t.regisseur_id IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id) THEN 1 ELSE 0 END AS unassigned, \
-           CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.household_id = h.id AND b.user_id = $2 AND b.expires_at > $3) \
-                THEN 1 ELSE 0 END AS break_glass, \
+/// The facts the gate decides on, as columns of a query over household `h` and its current
+/// trajectory `t`, for the user bound at `user` at the time bound at `now`: one definition for
+/// the file, search and every list that judges households.
+pub(crate) fn access_fact_columns(user: &str, now: &str) -> String {
+    format!(
+        "CASE WHEN t.regisseur_id = {user} THEN 1 ELSE 0 END AS is_regisseur, \
+         CASE WHEN t.regisseur_id = {user} OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = {user}) \
+              THEN 1 ELSE 0 END AS on_team, \
+         CASE WHEN t.id IS NOT NULL AND t.closed_at IS NULL AND t.regisseur_id IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id) THEN 1 ELSE 0 END AS unassigned, \
+         CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.household_id = h.id AND b.user_id = {user} AND b.expires_at > {now}) \
+              THEN 1 ELSE 0 END AS break_glass"
+    )
+}
+
+pub(crate) static FILE_HEAD_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT h.municipality_id, h.intake_team_id, {}, \
            h.id, m.name AS municipality_name, tm.name AS intake_team_name, h.street, h.house_number, h.postcode, h.city, \
            h.buurt_code, h.created_at, h.wijk_code, h.revision, \
            t.id AS trajectory_id, t.status AS trajectory_status, u.username AS regisseur_username, \
@@ -481,7 +491,10 @@ pub(crate) const FILE_HEAD_SQL: &str = "SELECT h.municipality_id, h.intake_team_
              SELECT t2.id FROM trajectories t2 WHERE t2.household_id = h.id \
              ORDER BY t2.closed_at IS NULL DESC, t2.opened_at DESC LIMIT 1) \
            LEFT JOIN users u ON u.id = t.regisseur_id \
-         WHERE h.id = $1";
+         WHERE h.id = $1",
+        access_fact_columns("$2", "$3")
+    )
+});
 
 pub async fn file_head(
     conn: &mut Conn,
@@ -489,7 +502,7 @@ pub async fn file_head(
     user_id: &str,
     now: i64,
 ) -> Result<Option<FileHead>> {
-    Ok(sqlx::query_as(FILE_HEAD_SQL)
+    Ok(sqlx::query_as(FILE_HEAD_SQL.as_str())
         .bind(household_id)
         .bind(user_id)
         .bind(now)

@@ -54,8 +54,9 @@ async fn replace_terms(
     if terms.is_empty() {
         return Ok(());
     }
+    // Another instance indexing the same row at start writes the same terms: no conflict.
     let sql = format!(
-        "INSERT INTO {table} (term, {key}) VALUES {}",
+        "INSERT INTO {table} (term, {key}) VALUES {} ON CONFLICT DO NOTHING",
         placeholders(terms.len(), 2)
     );
     let mut query = sqlx::query(&sql);
@@ -199,19 +200,14 @@ pub async fn candidates(
     let teams = b.list(reach.team_ids);
     let municipalities = b.list(reach.municipality_ids);
     let cap = b.int(cap);
+    let facts = crate::residents::access_fact_columns(&user, &now);
     let sql = format!(
         "SELECT hits.person_id, h.id AS household_id, p.given_name, p.name_prefix, p.family_name, p.birth_date, \
                 h.street, h.house_number, h.postcode, h.city, \
                 CASE WHEN hits.person_id IS NULL THEN (SELECT MIN(p2.given_name || ' ' || p2.family_name) FROM household_members m2 \
                      JOIN persons p2 ON p2.id = m2.person_id WHERE m2.household_id = h.id AND m2.valid_to IS NULL) END AS names, \
                 h.municipality_id, h.intake_team_id, \
-                CASE WHEN t.regisseur_id = {user} THEN 1 ELSE 0 END AS is_regisseur, \
-                CASE WHEN t.regisseur_id = {user} OR EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = {user}) \
-                     THEN 1 ELSE 0 END AS on_team, \
-                CASE WHEN t.id IS NOT NULL AND t.closed_at IS NULL AND t.regisseur_id IS NULL \
-                     AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id) THEN 1 ELSE 0 END AS unassigned, \
-                CASE WHEN EXISTS (SELECT 1 FROM break_glass g WHERE g.household_id = h.id AND g.user_id = {user} AND g.expires_at > {now}) \
-                     THEN 1 ELSE 0 END AS break_glass \
+                {facts} \
          FROM ({hits}) hits \
            JOIN households h ON h.id = hits.household_id \
            LEFT JOIN persons p ON p.id = hits.person_id \
