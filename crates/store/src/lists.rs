@@ -86,6 +86,7 @@ pub async fn mine(conn: &mut Conn, q: &MineQuery<'_>) -> Result<Vec<HouseholdSum
         format!("WHERE {}", filters.join(" AND "))
     };
     // Unsafe and urgent first, unless another order was asked; own households before the queue.
+    // Only the sort keys are computed for the whole list; names and users for the page alone.
     let order = match f.sort {
         None | Some(Sort::Priority) => {
             "r.my_role IS NULL, r.safety_rank DESC, r.urgency_rank DESC, r.last_registration_at DESC, r.id"
@@ -111,25 +112,32 @@ pub async fn mine(conn: &mut Conn, q: &MineQuery<'_>) -> Result<Vec<HouseholdSum
             ) \
          ), \
          rows AS ( \
-            SELECT h.id, h.street, h.house_number, h.postcode, h.city, o.id AS trajectory_id, o.regisseur_id, o.team_revision, \
-                (SELECT MIN(p.given_name || ' ' || p.family_name) FROM household_members m JOIN persons p ON p.id = m.person_id \
-                 WHERE m.household_id = h.id AND m.valid_to IS NULL AND m.relation <> 'child') AS names, \
-                o.status, u.display_name AS regisseur, o.my_role, \
+            SELECT h.id, h.street, h.house_number, h.city, o.id AS trajectory_id, o.regisseur_id, o.team_revision, \
+                o.status, o.my_role, \
                 (SELECT MAX(r.received_at) FROM registrations r WHERE r.household_id = h.id) AS last_registration_at, \
                 (SELECT r.urgency FROM registrations r WHERE r.household_id = h.id ORDER BY r.received_at DESC LIMIT 1) AS urgency, \
-                (SELECT CASE r.urgency WHEN 'urgent' THEN 2 WHEN 'soon' THEN 1 ELSE 0 END FROM registrations r \
-                 WHERE r.household_id = h.id ORDER BY r.received_at DESC LIMIT 1) AS urgency_rank, \
-                (SELECT i.safety_level FROM intakes i WHERE i.trajectory_id = o.id) AS safety_level, \
-                COALESCE((SELECT CASE i.safety_level WHEN 'acuut_onveilig' THEN 3 WHEN 'onveilig' THEN 2 WHEN 'zorgen' THEN 1 ELSE 0 END \
-                          FROM intakes i WHERE i.trajectory_id = o.id), 0) AS safety_rank \
-            FROM open_t o JOIN households h ON h.id = o.household_id LEFT JOIN users u ON u.id = o.regisseur_id \
+                (SELECT i.safety_level FROM intakes i WHERE i.trajectory_id = o.id) AS safety_level \
+            FROM open_t o JOIN households h ON h.id = o.household_id \
             WHERE h.municipality_id IN (SELECT municipality_id FROM my_municipalities) \
+         ), \
+         keyed AS ( \
+            SELECT r0.*, \
+                CASE r0.urgency WHEN 'urgent' THEN 2 WHEN 'soon' THEN 1 ELSE 0 END AS urgency_rank, \
+                CASE r0.safety_level WHEN 'acuut_onveilig' THEN 3 WHEN 'onveilig' THEN 2 WHEN 'zorgen' THEN 1 ELSE 0 END AS safety_rank \
+            FROM rows r0 \
+         ), \
+         page AS ( \
+            SELECT r.*, COUNT(*) OVER () AS total FROM keyed r {filters} \
+            ORDER BY {order} \
+            LIMIT {limit} OFFSET {offset} \
          ) \
-         SELECT r.id, r.street, r.house_number, r.postcode, r.city, r.names, r.status, r.regisseur, r.my_role, \
-                r.last_registration_at, r.urgency, r.safety_level, r.safety_rank, r.team_revision, COUNT(*) OVER () AS total \
-         FROM rows r {filters} \
-         ORDER BY {order} \
-         LIMIT {limit} OFFSET {offset}"
+         SELECT r.id, h.street, h.house_number, h.postcode, h.city, \
+                (SELECT MIN(p.given_name || ' ' || p.family_name) FROM household_members m JOIN persons p ON p.id = m.person_id \
+                 WHERE m.household_id = r.id AND m.valid_to IS NULL AND m.relation <> 'child') AS names, \
+                r.status, u.display_name AS regisseur, r.my_role, \
+                r.last_registration_at, r.urgency, r.safety_level, r.safety_rank, r.team_revision, r.total \
+         FROM page r JOIN households h ON h.id = r.id LEFT JOIN users u ON u.id = r.regisseur_id \
+         ORDER BY {order}"
     );
     Ok(b.bind(sqlx::query_as(&sql)).fetch_all(conn).await?)
 }
