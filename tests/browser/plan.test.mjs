@@ -59,6 +59,16 @@ test('anne makes the Visser plan with the family, records their agreement and ev
   await page.getByRole('button', { name: 'Akkoord vastleggen' }).click();
   await page.getByText(/^Akkoord: Ingrid Visser op .* \(op papier ondertekend\)/).waitFor();
 
+  // Bas agrees too: each member once; Ingrid is no longer offered.
+  await page.getByText('Nog iemand van het gezin gaat akkoord').click();
+  const options = await page.getByLabel('Wie gaf akkoord').locator('option').allTextContents();
+  assert.ok(!options.includes('Ingrid Visser') && options.includes('Bas Visser'), options.join(', '));
+  await page.getByLabel('Wie gaf akkoord').selectOption({ label: 'Bas Visser' });
+  await page.getByLabel('Hoe', { exact: true }).selectOption('verbal');
+  await page.getByRole('button', { name: 'Akkoord vastleggen' }).click();
+  await page.getByText(/^Bas Visser op .* \(mondeling akkoord\)/).waitFor();
+  await assertAccessible(page, 'plan agreed by two');
+
   // The paper version is a PDF.
   const pdf = await page.request.get(`${spil.base}/huishoudens/${await householdId(page)}/plan.pdf`);
   assert.equal(pdf.status(), 200);

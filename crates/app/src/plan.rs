@@ -192,8 +192,10 @@ pub struct PlanView {
     pub started_on: String,
     #[schema(value_type = String)]
     pub state: AgreementState,
-    /// The agreement to the current version; null when not agreed (or changed since).
+    /// The (first) agreement to the current version; null when not agreed (or changed since).
     pub agreement: Option<AgreementView>,
+    /// Everyone who agreed to the current version, in the order they did.
+    pub agreed_by: Vec<AgreementView>,
     /// The latest agreement to an earlier version, when the plan changed since.
     pub previous_agreement: Option<AgreementView>,
     pub goals: Vec<GoalView>,
@@ -689,10 +691,16 @@ impl App {
         let states: HashMap<&str, &store::GoalStateRow> =
             states.iter().map(|s| (s.id.as_str(), s)).collect();
         let state = AgreementState::of(row.version, row.agreed_version);
-        let latest = agreements.pop().map(agreement_view);
-        let (agreement, previous_agreement) = match state {
-            AgreementState::Agreed => (latest, None),
-            _ => (None, latest),
+        let (agreed_by, agreement, previous_agreement) = match state {
+            AgreementState::Agreed => {
+                let current: Vec<AgreementView> = agreements
+                    .into_iter()
+                    .filter(|a| a.version == row.version)
+                    .map(agreement_view)
+                    .collect();
+                (current.clone(), current.into_iter().next(), None)
+            }
+            _ => (Vec::new(), None, agreements.pop().map(agreement_view)),
         };
         Ok(Some(PlanView {
             household_id: household_id.to_owned(),
@@ -701,6 +709,7 @@ impl App {
             started_on: row.started_on,
             state,
             agreement,
+            agreed_by,
             previous_agreement,
             goals: content
                 .goals
@@ -795,10 +804,15 @@ impl App {
         let rows = store::versions(&mut conn, &trajectory).await?;
         let agreements = store::agreements(&mut conn, &trajectory).await?;
         drop(conn);
-        let mut agreements: HashMap<i64, AgreementView> = agreements
-            .into_iter()
-            .map(|a| (a.version, agreement_view(a)))
-            .collect();
+        // The first agreement to each version (others may follow: each member agrees once).
+        let mut agreements: HashMap<i64, AgreementView> =
+            agreements
+                .into_iter()
+                .rev()
+                .fold(HashMap::new(), |mut first, a| {
+                    first.insert(a.version, agreement_view(a));
+                    first
+                });
         let mut previous = PlanContent::default();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
@@ -874,10 +888,19 @@ impl App {
                 message: "Er is nog geen plan met minstens één doel. Een leeg plan kan niet akkoord worden gegeven.".into(),
             });
         };
-        if current.agreed_version == Some(current.version) {
+        // Every member may agree, each once per version (both parents, say).
+        if current.agreed_version == Some(current.version)
+            && store::agreements(&mut tx, &trajectory)
+                .await?
+                .iter()
+                .any(|a| a.version == current.version && a.by_person_id == member.person_id)
+        {
             return Err(AppError::conflict(
                 "plan_already_agreed",
-                format!("Het gezin gaf al akkoord op versie {}.", current.version),
+                format!(
+                    "{} {} gaf al akkoord op versie {}.",
+                    member.given_name, member.family_name, current.version
+                ),
             ));
         }
         if date.to_string() < current.created_on {

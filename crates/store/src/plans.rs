@@ -317,7 +317,7 @@ pub struct AgreementRow {
 pub async fn agreements(conn: &mut Conn, trajectory_id: &str) -> Result<Vec<AgreementRow>> {
     Ok(sqlx::query_as(
         "SELECT a.version, a.revision, a.agreed_on, a.how, a.by_person_id, p.given_name || ' ' || p.family_name AS by_name \
-         FROM plan_agreements a JOIN persons p ON p.id = a.by_person_id WHERE a.trajectory_id = $1 ORDER BY a.version",
+         FROM plan_agreements a JOIN persons p ON p.id = a.by_person_id WHERE a.trajectory_id = $1 ORDER BY a.version, a.recorded_at",
     )
     .bind(trajectory_id)
     .fetch_all(conn)

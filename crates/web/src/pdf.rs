@@ -319,20 +319,27 @@ pub fn plan_pdf(household: &HouseholdView, plan: &PlanView) -> Result<Vec<u8>, P
 
     w.heading("Akkoord");
     match (&plan.state, &plan.agreement) {
-        (AgreementState::Agreed, Some(a)) => {
-            w.paragraph(
-                "",
-                &format!(
-                    "{} gaf akkoord op {} ({}){}.",
-                    a.by_name,
-                    date(&a.date),
-                    a.how.label().to_lowercase(),
-                    a.revision
-                        .map(|r| format!(", op revisie {r}"))
-                        .unwrap_or_default()
-                ),
-                0.0,
-            );
+        (AgreementState::Agreed, Some(first)) => {
+            let all = if plan.agreed_by.is_empty() {
+                std::slice::from_ref(first)
+            } else {
+                plan.agreed_by.as_slice()
+            };
+            for a in all {
+                w.paragraph(
+                    "",
+                    &format!(
+                        "{} gaf akkoord op {} ({}){}.",
+                        a.by_name,
+                        date(&a.date),
+                        a.how.label().to_lowercase(),
+                        a.revision
+                            .map(|r| format!(", op revisie {r}"))
+                            .unwrap_or_default()
+                    ),
+                    0.0,
+                );
+            }
         }
         _ => {
             w.paragraph(

@@ -61,6 +61,8 @@ struct PlanPage {
     action_rows: Vec<Row>,
     agreements_text: String,
     agreement_fields: Vec<FieldView>,
+    /// Who agreed to the current version, in words.
+    agreed_by: Vec<String>,
     outcomes: Vec<(String, String)>,
     next_steps: Vec<(String, String)>,
     today: String,
@@ -400,10 +402,33 @@ fn build(
         .collect();
 
     let today = spil_app::today().to_string();
+    // Each member agrees once per version: those who did are not offered again.
+    let agreed: Vec<&str> = plan
+        .iter()
+        .flat_map(|p| p.agreed_by.iter().map(|a| a.by_person_id.as_str()))
+        .collect();
+    let not_yet: Vec<(String, String)> = members
+        .iter()
+        .filter(|(id, _)| !agreed.contains(&id.as_str()))
+        .cloned()
+        .collect();
+    let agreed_by: Vec<String> = plan
+        .iter()
+        .flat_map(|p| {
+            p.agreed_by.iter().map(|a| {
+                format!(
+                    "{} op {} ({})",
+                    a.by_name,
+                    super::forms::dutch_date(&a.date),
+                    a.how.label().to_lowercase()
+                )
+            })
+        })
+        .collect();
     let agreement_fields = vec![
         FieldView::new("by_person_id", "Wie gaf akkoord", "select")
             .required()
-            .options(members.clone()),
+            .options(not_yet),
         FieldView::new("how", "Hoe", "select").required().options(
             AgreementHow::ALL
                 .iter()
@@ -507,6 +532,7 @@ fn build(
         action_rows,
         agreements_text: values.get("agreements").cloned().unwrap_or_default(),
         agreement_fields,
+        agreed_by,
         outcomes: Outcome::ALL
             .iter()
             .map(|o| (o.key().to_owned(), o.label().to_owned()))

@@ -139,6 +139,35 @@ async fn a_plan_is_edited_until_agreed_then_versioned_with_what_changed() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(again["error"]["code"], "plan_already_agreed");
 
+    // Bas agrees to the same version too: both parents, each once.
+    let (_, household) = app.get(&anne, household_path.as_str()).await;
+    let bas = household["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|p| p["given_name"] == "Bas"))
+        .and_then(|p| p["person_id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let (status, second) = app
+        .post(
+            &anne,
+            &format!("{path}/agreement"),
+            &json!({"date": today(), "how": "verbal", "by_person_id": bas, "revision": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let (_, plan) = app.get(&anne, &path).await;
+    let names: Vec<&str> = plan["agreed_by"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["by_name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["Ingrid Hendriks", "Bas Hendriks"], "{plan}");
+    assert_eq!(
+        plan["agreement"]["by_name"], "Ingrid Hendriks",
+        "the first stays `agreement`"
+    );
+
     // A change after agreement makes version 2, visible as "changed since agreement".
     body["goals"][1]["evaluate_on"] = json!(in_days(35));
     body["actions"][1]["status"] = json!("done");
