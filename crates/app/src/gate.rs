@@ -254,6 +254,21 @@ impl App {
         }
     }
 
+    /// Decide on something that holds no resident's data (the staff directory of a
+    /// municipality, say) without writing an access-log entry: refused is still 403.
+    pub(crate) fn permit(
+        &self,
+        actor: &Actor,
+        subject: &Subject<'_>,
+        action: Action,
+        purpose: Purpose,
+    ) -> AppResult<Basis> {
+        match decide(actor, subject, action, purpose) {
+            Decision::Allow(basis) => Ok(basis),
+            Decision::Deny(denial) => Err(AppError::Forbidden(denial)),
+        }
+    }
+
     /// Authorise reading about a person, through every household they are or were a member
     /// of; logs one entry about the person. Returns the pass and the households the
     /// principal may read.

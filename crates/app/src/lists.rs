@@ -86,20 +86,27 @@ impl App {
         Ok((page, total))
     }
 
-    /// The colleagues who can be named regisseur or team member of a household (active
-    /// professionals of its municipality), as (username, name), for those who manage its team.
+    /// The colleagues who can be named regisseur or team member in a municipality (its active
+    /// professionals), as (username, name). Staff names, not a resident's data: decided by the
+    /// gate within the caller's municipalities, without an access-log write on every page view.
     pub async fn colleagues(
         &self,
         actor: &Actor,
-        household_id: &str,
+        municipality_id: &str,
     ) -> AppResult<Vec<(String, String)>> {
-        self.precheck(actor, household_id, Action::ManageTeam)
-            .await?;
+        self.permit(
+            actor,
+            &Subject::Organisations,
+            Action::Read,
+            Purpose::Administration,
+        )?;
+        if !actor.municipalities.iter().any(|m| m == municipality_id) {
+            return Err(crate::AppError::Forbidden(
+                spil_domain::access::Denial::OtherMunicipality,
+            ));
+        }
         let mut conn = self.store().reader().await?;
-        let household = spil_store::residents::household(&mut conn, household_id)
-            .await?
-            .ok_or(crate::AppError::NotFound)?;
-        Ok(org::colleagues(&mut conn, &household.municipality_id)
+        Ok(org::colleagues(&mut conn, municipality_id)
             .await?
             .into_iter()
             .filter(|(_, _, role)| Role::parse(role).is_ok_and(|r| r.works_with_households()))

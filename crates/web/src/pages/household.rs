@@ -182,7 +182,11 @@ pub async fn page(
     // What the caller may do is the gate's decision, not the page's.
     let can_manage = h.permissions.manage_team;
     let colleagues = if can_manage {
-        state.app.colleagues(actor, &id).await.unwrap_or_default()
+        state
+            .app
+            .colleagues(actor, &h.municipality_id)
+            .await
+            .map_err(|e| user.household_error(&id, e))?
     } else {
         Vec::new()
     };
