@@ -28,7 +28,7 @@ pub async fn append(
         return Ok(());
     }
     let n = entries.len() as i64;
-    let (last_seq, mut prev_hash): (i64, String) = sqlx::query_as(
+    let (last_seq, prev_hash): (i64, String) = sqlx::query_as(
         "INSERT INTO journal_heads (stream, seq, hash) VALUES ($1, $2, '') \
          ON CONFLICT (stream) DO UPDATE SET seq = journal_heads.seq + excluded.seq RETURNING seq, hash",
     )
@@ -36,47 +36,12 @@ pub async fn append(
     .bind(n)
     .fetch_one(&mut *conn)
     .await?;
-    let mut sql = String::from(
-        "INSERT INTO journal (stream, stream_seq, at, actor_id, household_id, kind, summary, payload, summary_digest, payload_digest, prev_hash, hash) VALUES ",
+    let sql = format!(
+        "INSERT INTO journal (stream, stream_seq, at, actor_id, household_id, kind, summary, payload, summary_digest, payload_digest, prev_hash, hash) VALUES {}",
+        crate::placeholders(entries.len(), COLUMNS)
     );
-    for i in 0..entries.len() {
-        let p = i * COLUMNS;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        sql.push_str(
-            &(1..=COLUMNS)
-                .map(|k| format!("${}", p + k))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        sql.push(')');
-    }
-    let mut chained = Vec::with_capacity(entries.len());
-    for (i, entry) in entries.iter().enumerate() {
-        let stream_seq = last_seq - n + 1 + i as i64;
-        let (summary_digest, payload_digest) = (digest(entry.summary), digest(entry.payload));
-        let hash = Link {
-            prev_hash: &prev_hash,
-            stream,
-            stream_seq,
-            at: entry.at,
-            actor_id: entry.actor_id,
-            household_id: entry.household_id,
-            kind: entry.kind,
-            summary_digest: &summary_digest,
-            payload_digest: &payload_digest,
-        }
-        .mac(key);
-        chained.push((
-            stream_seq,
-            std::mem::replace(&mut prev_hash, hash.clone()),
-            hash,
-            summary_digest,
-            payload_digest,
-        ));
-    }
+    let chained = chain(key, stream, last_seq - n + 1, prev_hash, entries);
+    let prev_hash = chained.last().map(|c| c.2.clone()).unwrap_or_default();
     let mut query = sqlx::query(&sql);
     for (entry, (stream_seq, prev, hash, summary_digest, payload_digest)) in
         entries.iter().zip(&chained)
@@ -105,6 +70,117 @@ pub async fn append(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Per entry: its place in the stream, the previous link, its link and the two digests.
+type Chained = (i64, String, String, String, String);
+
+/// The links of `entries`, appended after `prev_hash` from `first_seq` on.
+fn chain(
+    key: &JournalKey,
+    stream: &str,
+    first_seq: i64,
+    mut prev_hash: String,
+    entries: &[NewEntry<'_>],
+) -> Vec<Chained> {
+    let mut chained = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        let stream_seq = first_seq + i as i64;
+        let (summary_digest, payload_digest) = (digest(entry.summary), digest(entry.payload));
+        let hash = Link {
+            prev_hash: &prev_hash,
+            stream,
+            stream_seq,
+            at: entry.at,
+            actor_id: entry.actor_id,
+            household_id: entry.household_id,
+            kind: entry.kind,
+            summary_digest: &summary_digest,
+            payload_digest: &payload_digest,
+        }
+        .mac(key);
+        chained.push((
+            stream_seq,
+            std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+            summary_digest,
+            payload_digest,
+        ));
+    }
+    chained
+}
+
+/// Start many new streams at once (the bulk loader): each chain begins at its first entry,
+/// exactly as [`append`] would begin it. A stream that exists already fails the load.
+pub async fn start_streams(
+    conn: &mut Conn,
+    key: &JournalKey,
+    streams: &[(&str, Vec<NewEntry<'_>>)],
+) -> Result<()> {
+    use crate::bulk::{insert, Value};
+    let chains: Vec<Vec<Chained>> = streams
+        .iter()
+        .map(|(stream, entries)| chain(key, stream, 1, String::new(), entries))
+        .collect();
+    let heads: Vec<Vec<Value<'_>>> = streams
+        .iter()
+        .zip(&chains)
+        .filter_map(|((stream, _), links)| {
+            let last = links.last()?;
+            Some(vec![(*stream).into(), last.0.into(), (&last.2).into()])
+        })
+        .collect();
+    insert(
+        conn,
+        "journal_heads",
+        &["stream", "seq", "hash"],
+        &heads,
+        false,
+    )
+    .await?;
+    let rows: Vec<Vec<Value<'_>>> = streams
+        .iter()
+        .zip(&chains)
+        .flat_map(|((stream, entries), links)| {
+            entries.iter().zip(links).map(|(e, l)| {
+                vec![
+                    (*stream).into(),
+                    l.0.into(),
+                    e.at.into(),
+                    e.actor_id.into(),
+                    e.household_id.into(),
+                    e.kind.into(),
+                    e.summary.into(),
+                    e.payload.into(),
+                    (&l.3).into(),
+                    (&l.4).into(),
+                    (&l.1).into(),
+                    (&l.2).into(),
+                ]
+            })
+        })
+        .collect();
+    insert(
+        conn,
+        "journal",
+        &[
+            "stream",
+            "stream_seq",
+            "at",
+            "actor_id",
+            "household_id",
+            "kind",
+            "summary",
+            "payload",
+            "summary_digest",
+            "payload_digest",
+            "prev_hash",
+            "hash",
+        ],
+        &rows,
+        false,
+    )
+    .await
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -9,6 +9,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod access_log;
+pub mod bulk;
 pub mod contacts;
 pub mod imports;
 pub mod intake;

@@ -2,15 +2,16 @@
 //! household of seed 001 (Bas, Ingrid, Milan and Fenna) and any number of synthetic
 //! households — all written through the same use cases as real work, journal included.
 
+mod bulk;
+mod caseload;
+mod names;
 mod story;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use spil_domain::org::Role;
 use spil_store::org;
 
 use crate::users::NewUserInput;
-use crate::views::*;
 use crate::{Actor, App, AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "demo";
@@ -143,13 +144,10 @@ impl App {
             let households = spil_store::residents::counts(&mut conn).await?.households;
             usize::try_from(households - 1).unwrap_or(0)
         };
-        let actors = self.demo_actors().await?;
-        let mut rng = StdRng::seed_from_u64(0x5e11 ^ existing as u64);
+        let teams = self.bulk_teams(synthetic).await?;
         progress(existing.min(synthetic) as u64);
-        for i in existing..synthetic {
-            self.seed_synthetic(&actors, &mut rng).await?;
-            progress(i as u64 + 1);
-        }
+        self.seed_bulk(&teams, existing, synthetic, progress)
+            .await?;
         seeded.households = synthetic.saturating_sub(existing);
         seeded.total = existing.max(synthetic);
         Ok(seeded)
@@ -222,285 +220,105 @@ impl App {
         crate::auth::actor_of(&mut conn, &user).await
     }
 
-    async fn demo_actors(&self) -> AppResult<Vec<Actor>> {
-        let mut actors = Vec::new();
-        for (username, _, role, _) in ACCOUNTS {
-            if role.works_with_households() {
-                actors.push(self.demo_actor(username).await?);
+    /// (user id, username, display name) of a demo account.
+    async fn colleague(&self, username: &str) -> AppResult<(String, String, String)> {
+        let mut conn = self.store().reader().await?;
+        let user = org::user_by_username(&mut conn, username)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((user.id, user.username, user.display_name))
+    }
+
+    /// The teams synthetic households are spread over: the demo's three, and for a large demo
+    /// one more team of five per 5,000 households (a region's worth of local teams), so that
+    /// a team holds what a real one does rather than a third of a million households.
+    async fn bulk_teams(&self, synthetic: usize) -> AppResult<Vec<bulk::BulkTeam>> {
+        const PER_TEAM: usize = 5_000;
+        const EXTRA_PROFESSIONALS: usize = 5;
+        let extra = synthetic.div_ceil(PER_TEAM).saturating_sub(TEAMS.len());
+        for k in 1..=extra {
+            let (municipality, city) = extra_team_place(k);
+            let id = format!("team-demo-{k:03}");
+            let exists = {
+                let mut conn = self.store().reader().await?;
+                org::team(&mut conn, &id).await?.is_some()
+            };
+            if exists {
+                continue;
+            }
+            let name = format!("Sociaal team {city} {}", k + 1);
+            let mut tx = self.store().begin().await?;
+            org::insert_team(&mut tx, &id, municipality, &name).await?;
+            spil_store::commit(tx).await?;
+            for j in 1..=EXTRA_PROFESSIONALS {
+                self.add_user(
+                    &NewUserInput {
+                        username: &format!("p{k:03}-{j}"),
+                        display_name: &format!("Collega {j} van {name}"),
+                        password: DEMO_PASSWORD,
+                        role: Role::Professional.key(),
+                        team: Some(&name),
+                        ..Default::default()
+                    },
+                    None,
+                )
+                .await?;
             }
         }
-        Ok(actors)
-    }
-
-    async fn seed_synthetic(&self, actors: &[Actor], rng: &mut StdRng) -> AppResult<()> {
-        let actor = &actors[rng.gen_range(0..actors.len())];
-        // Most households are taken up: the registering professional becomes regisseur.
-        let take_up = rng.gen_bool(0.8);
-        self.seed_household_for(actor, take_up, rng).await?;
-        Ok(())
-    }
-
-    /// One synthetic household registered by `actor`; when taken up, `actor` is its regisseur.
-    async fn seed_household_for(
-        &self,
-        actor: &Actor,
-        take_up: bool,
-        rng: &mut StdRng,
-    ) -> AppResult<String> {
-        const GIVEN: &[&str] = &[
-            "Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn", "Tess", "Noah", "Sara",
-            "Liam", "Zoë", "Mohammed", "Fatma", "Jan", "Anna", "Kees", "Wilma", "Yusuf", "Lotte",
-            "Ahmet", "Ilse", "Piet", "Nour",
-        ];
-        const FAMILY: &[&str] = &[
-            "de Jong",
-            "Jansen",
-            "de Vries",
-            "van den Berg",
-            "Bakker",
-            "Visser",
-            "Smit",
-            "Meijer",
-            "de Boer",
-            "Mulder",
-            "Bos",
-            "Vos",
-            "Peters",
-            "Hendriks",
-            "Dekker",
-            "Brouwer",
-            "Wolters",
-            "Te Winkel",
-            "Ebbers",
-            "Demir",
-        ];
-        const STREETS: &[&str] = &[
-            "Dorpsstraat",
-            "Kerkstraat",
-            "Stationsweg",
-            "Molenweg",
-            "Beukenlaan",
-            "Esstraat",
-            "Haartsestraat",
-        ];
-        const QUESTIONS: &[&str] = &[
-            "Ik kan mijn rekeningen niet meer betalen.",
-            "Mijn moeder redt het niet meer alleen thuis.",
-            "Onze zoon gaat al weken niet naar school.",
-            "Ik zoek werk maar kom er alleen niet uit.",
-            "Er is veel ruzie thuis en de kinderen lijden eronder.",
-            "Ik voel me eenzaam sinds mijn man is overleden.",
-            "We dreigen ons huis uit gezet te worden door huurachterstand.",
-        ];
-        const ROUTES: &[&str] = &[
-            "self",
-            "network",
-            "huisarts",
-            "school",
-            "jgz",
-            "woningcorporatie",
-            "outreach",
-            "politie",
-        ];
-        let family = FAMILY[rng.gen_range(0..FAMILY.len())];
-        let adults = rng.gen_range(1..=2);
-        let children = rng.gen_range(0..=3);
-        let today = crate::today();
-        let birth = |rng: &mut StdRng, min: i64, max: i64| {
-            (today - chrono::Duration::days(rng.gen_range(min * 365..max * 365)))
-                .format("%Y-%m-%d")
-                .to_string()
-        };
-        let mut members = Vec::new();
-        for _ in 0..adults {
-            members.push(MemberInput {
-                given_name: GIVEN[rng.gen_range(0..GIVEN.len())].into(),
-                family_name: family.into(),
-                birth_date: birth(rng, 19, 90),
-                bsn: Some(random_bsn(rng)),
-                relation: if children > 0 { "parent" } else { "partner" }.into(),
-                parental_authority: Some(children > 0),
-                // Random synthetic BSNs collide now and then at 100,000 households.
-                confirm_bsn_known: Some(true),
-                ..MemberInput::default()
-            });
+        let mut teams = Vec::new();
+        for team in TEAMS {
+            let mut professionals = Vec::new();
+            for (username, _, role, place) in ACCOUNTS {
+                if role.works_with_households() && *place == team.name {
+                    professionals.push(self.colleague(username).await?);
+                }
+            }
+            teams.push(bulk_team(
+                team.id.to_owned(),
+                team.municipality,
+                professionals,
+            ));
         }
-        for _ in 0..children {
-            members.push(MemberInput {
-                given_name: GIVEN[rng.gen_range(0..GIVEN.len())].into(),
-                family_name: family.into(),
-                birth_date: birth(rng, 0, 18),
-                bsn: Some(random_bsn(rng)),
-                relation: "child".into(),
-                confirm_bsn_known: Some(true),
-                ..MemberInput::default()
-            });
+        for k in 1..=extra {
+            let (municipality, _) = extra_team_place(k);
+            let mut professionals = Vec::new();
+            for j in 1..=EXTRA_PROFESSIONALS {
+                professionals.push(self.colleague(&format!("p{k:03}-{j}")).await?);
+            }
+            teams.push(bulk_team(
+                format!("team-demo-{k:03}"),
+                municipality,
+                professionals,
+            ));
         }
-        let route = ROUTES[rng.gen_range(0..ROUTES.len())];
-        let winterswijk = actor.municipality_id.as_deref() == Some("gm0294");
-        let pc4 = if winterswijk {
+        Ok(teams)
+    }
+}
+
+/// The municipality and place of the demo's `k`-th extra team.
+fn extra_team_place(k: usize) -> (&'static str, &'static str) {
+    if k.is_multiple_of(2) {
+        ("gm0197", "Aalten")
+    } else {
+        ("gm0294", "Winterswijk")
+    }
+}
+
+fn bulk_team(
+    id: String,
+    municipality: &str,
+    professionals: Vec<(String, String, String)>,
+) -> bulk::BulkTeam {
+    let winterswijk = municipality == "gm0294";
+    bulk::BulkTeam {
+        id,
+        city: if winterswijk { "Winterswijk" } else { "Aalten" },
+        pc4: if winterswijk {
             WINTERSWIJK_PC4
         } else {
             AALTEN_PC4
-        };
-        let postcode = format!(
-            "{} {}{}",
-            pc4[rng.gen_range(0..pc4.len())],
-            (b'A' + rng.gen_range(0..17)) as char,
-            (b'A' + rng.gen_range(0..26)) as char
-        );
-        let created = self
-            .register(
-                actor,
-                &RegistrationInput {
-                    route: route.into(),
-                    referrer: (route != "self" && route != "outreach").then(|| ReferrerInput {
-                        organisation: Some(format!("Demo-{route}")),
-                        ..ReferrerInput::default()
-                    }),
-                    question: QUESTIONS[rng.gen_range(0..QUESTIONS.len())].into(),
-                    urgency: Some(
-                        ["normal", "normal", "normal", "soon", "urgent"][rng.gen_range(0..5)]
-                            .into(),
-                    ),
-                    household: Some(NewHouseholdInput {
-                        address: AddressInput {
-                            street: STREETS[rng.gen_range(0..STREETS.len())].into(),
-                            house_number: rng.gen_range(1..200).to_string(),
-                            postcode,
-                            city: if winterswijk { "Winterswijk" } else { "Aalten" }.into(),
-                            buurt_code: None,
-                        },
-                        members,
-                    }),
-                    ..RegistrationInput::default()
-                },
-            )
-            .await?;
-        if take_up {
-            self.set_team(
-                actor,
-                &created.household_id,
-                &TeamInput {
-                    regisseur: actor.username.clone(),
-                    members: vec![],
-                    revision: Some(1),
-                },
-            )
-            .await?;
-            let steps = rng.gen_range(0..=4);
-            for status in ["exploring", "plan", "support", "waakvlam"]
-                .iter()
-                .take(steps)
-            {
-                self.set_status(
-                    actor,
-                    &created.household_id,
-                    &StatusInput {
-                        status: (*status).into(),
-                        close_reason: None,
-                    },
-                )
-                .await?;
-            }
-        }
-        Ok(created.household_id)
-    }
-
-    /// A professional's caseload for measuring the worklist: `households` households with
-    /// `username` as regisseur, each with a plan (some goals due this week or overdue, half
-    /// agreed), keep-alive contact for every fifth, and two contacts each. Adds the account
-    /// (team Aalten-Noord) when it does not exist yet.
-    pub async fn seed_caseload(&self, username: &str, households: usize) -> AppResult<()> {
-        let exists = {
-            let mut conn = self.store().reader().await?;
-            org::user_by_username(&mut conn, username).await?.is_some()
-        };
-        if !exists {
-            self.add_user(
-                &NewUserInput {
-                    username,
-                    display_name: "Caseload Bench",
-                    password: DEMO_PASSWORD,
-                    role: Role::Professional.key(),
-                    team: Some(TEAMS[0].name),
-                    municipality_id: None,
-                    ..Default::default()
-                },
-                None,
-            )
-            .await?;
-        }
-        let actor = self.demo_actor(username).await?;
-        let mut rng = StdRng::seed_from_u64(60);
-        let today = crate::today();
-        let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
-        for i in 0..households {
-            let household = self.seed_household_for(&actor, true, &mut rng).await?;
-            let plan = crate::plan::PlanInput {
-                goals: (0..3)
-                    .map(|g| crate::plan::GoalInput {
-                        text: format!("Doel {g} van huishouden {i}"),
-                        result: "Een concreet resultaat".into(),
-                        evaluate_on: day([0, 20, 60][g] + (i % 5) as i64),
-                        ..Default::default()
-                    })
-                    .collect(),
-                actions: vec![crate::plan::ActionInput {
-                    text: "Samen de post openen".into(),
-                    actor: crate::plan::ActorInput {
-                        kind: "professional".into(),
-                        reference: None,
-                    },
-                    ..Default::default()
-                }],
-                agreements: vec!["Alle afspraken op papier".into()],
-                revision: None,
-            };
-            let saved = self.save_plan(&actor, &household, &plan).await?;
-            if i % 2 == 0 {
-                let members = self.household(&actor, &household).await?.members;
-                if let Some(member) = members.first() {
-                    self.agree_plan(
-                        &actor,
-                        &household,
-                        &crate::plan::AgreementInput {
-                            date: today.to_string(),
-                            how: "verbal".into(),
-                            by_person_id: member.person_id.clone(),
-                            revision: Some(saved.revision),
-                        },
-                    )
-                    .await?;
-                }
-            }
-            if i % 5 == 0 {
-                self.set_waakvlam(
-                    &actor,
-                    &household,
-                    &crate::worklist::WaakvlamInput {
-                        interval_days: 7,
-                        until: day(180),
-                    },
-                )
-                .await?;
-            }
-            for c in 0..2 {
-                self.add_contact(
-                    &actor,
-                    &household,
-                    &crate::contacts::ContactInput {
-                        kind: "huisbezoek".into(),
-                        date: day(-(c * 10)),
-                        minutes: 45,
-                        note: "Bezoek".into(),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            }
-        }
-        Ok(())
+        },
+        professionals,
     }
 }
 
@@ -534,6 +352,9 @@ pub fn random_bsn(rng: &mut impl Rng) -> String {
 
 #[cfg(test)]
 mod tests {
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+
     use super::*;
 
     #[test]

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod contacts;
+mod demo;
 mod gate;
 mod hardening;
 mod import;

@@ -1,0 +1,100 @@
+//! The demo's names, streets and questions, and the mix of routes, urgencies and endings.
+
+use spil_domain::registration::{Route, Urgency};
+use spil_domain::trajectory::CloseReason;
+
+pub(super) const GIVEN: &[&str] = &[
+    "Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn", "Tess", "Noah", "Sara", "Liam", "Zoë",
+    "Mohammed", "Fatma", "Jan", "Anna", "Kees", "Wilma", "Yusuf", "Lotte", "Ahmet", "Ilse", "Piet",
+    "Nour", "Bram", "Eva", "Thijs", "Sanne", "Ruben", "Fleur", "Joris", "Aylin",
+];
+pub(super) const FAMILY: &[&str] = &[
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Brouwer",
+    "Wolters",
+    "Te Winkel",
+    "Ebbers",
+    "Demir",
+    "Hulshof",
+    "Geurts",
+    "Klein Gunnewiek",
+    "Ten Have",
+    "Wikkerink",
+    "Esselink",
+    "Rouwhorst",
+    "Heijink",
+    "Lammers",
+    "Arink",
+    "Bussink",
+    "Weenink",
+    "Bruggink",
+    "Nijhof",
+    "Kuipers",
+    "Yilmaz",
+    "Öztürk",
+    "El Idrissi",
+    "Nguyen",
+    "Kowalski",
+];
+pub(super) const STREETS: &[&str] = &[
+    "Dorpsstraat",
+    "Kerkstraat",
+    "Stationsweg",
+    "Molenweg",
+    "Beukenlaan",
+    "Esstraat",
+    "Haartsestraat",
+    "Misterweg",
+    "Ratumseweg",
+    "Lichtenvoordsestraat",
+    "Bredevoortsestraat",
+    "Kottenseweg",
+];
+pub(super) const QUESTIONS: &[&str] = &[
+    "Ik kan mijn rekeningen niet meer betalen.",
+    "Mijn moeder redt het niet meer alleen thuis.",
+    "Onze zoon gaat al weken niet naar school.",
+    "Ik zoek werk maar kom er alleen niet uit.",
+    "Er is veel ruzie thuis en de kinderen lijden eronder.",
+    "Ik voel me eenzaam sinds mijn man is overleden.",
+    "We dreigen ons huis uit gezet te worden door huurachterstand.",
+];
+pub(super) const ROUTES: &[Route] = &[
+    Route::SelfReferral,
+    Route::Network,
+    Route::Huisarts,
+    Route::School,
+    Route::Jgz,
+    Route::Woningcorporatie,
+    Route::Outreach,
+    Route::Politie,
+];
+pub(super) const URGENCIES: &[Urgency] = &[
+    Urgency::Normal,
+    Urgency::Normal,
+    Urgency::Normal,
+    Urgency::Soon,
+    Urgency::Urgent,
+];
+pub(super) const CLOSE_REASONS: &[CloseReason] = &[
+    CloseReason::GoalsReached,
+    CloseReason::GoalsReached,
+    CloseReason::ReferredOn,
+    CloseReason::MovedAway,
+    CloseReason::ResidentEnded,
+    CloseReason::NoContact,
+];

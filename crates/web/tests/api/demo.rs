@@ -1,0 +1,121 @@
+//! The demo's bulk loader writes what the front door and the team would have written: the
+//! API reads its households like registered ones, search finds them, gezag is there per
+//! parent and child, and every household's journal chain verifies.
+
+use reqwest::StatusCode;
+use sqlx::Row;
+
+use crate::helpers::{raw_connection, spawn_app};
+
+async fn scalar(conn: &mut sqlx::AnyConnection, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .try_get::<i64, _>(0)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[tokio::test]
+async fn bulk_loaded_households_read_search_and_verify_like_registered_ones() {
+    let app = spawn_app().await;
+    let before = app.counts().await.households;
+    // Two batches: a full one and a part.
+    let seeded = app
+        .app
+        .seed_demo(1_100, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        app.counts().await.households,
+        before + i64::try_from(seeded.households).unwrap_or_default()
+    );
+    assert!(seeded.households >= 1_098, "{}", seeded.households);
+
+    let anne = app.token("anne").await;
+    let (status, list) = app
+        .get(&anne, "/api/v1/households?mine=true&regisseur=me&limit=50")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let rows = list.as_array().cloned().unwrap_or_default();
+    assert!(
+        !rows.is_empty(),
+        "anne is regisseur of open synthetic households"
+    );
+    let id = rows
+        .iter()
+        .filter_map(|row| row["id"].as_str())
+        .find(|id| *id != app.example_household && *id != app.story_household)
+        .unwrap_or_default()
+        .to_owned();
+    let (status, file) = app.get(&anne, &format!("/api/v1/households/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{file}");
+    assert_eq!(file["trajectory"]["regisseur"], "anne");
+    assert!(file["members"].as_array().is_some_and(|m| !m.is_empty()));
+    assert_eq!(file["municipality_id"], "gm0197");
+    assert_eq!(file["registrations"].as_array().map(Vec::len), Some(1));
+
+    // Search by the household's postcode finds it.
+    let postcode = file["address"]["postcode"].as_str().unwrap_or_default();
+    let (status, found) = app
+        .get(
+            &anne,
+            &format!("/api/v1/search?q={}", postcode.replace(' ', "%20")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert!(
+        found["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|hit| hit["household_id"] == id.as_str())),
+        "{found}"
+    );
+    // A bram (other team) does not see anne's household.
+    let bram = app.token("bram").await;
+    let (status, _) = app.get(&bram, &format!("/api/v1/households/{id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let mut raw = raw_connection(&app.url).await;
+    // One relation per parent and child of each household, gezag only over a minor.
+    let pairs = scalar(
+        &mut raw,
+        "SELECT COUNT(*) FROM household_members c JOIN household_members p \
+         ON p.household_id = c.household_id AND p.relation = 'parent' WHERE c.relation = 'child'",
+    )
+    .await;
+    let relations = scalar(
+        &mut raw,
+        "SELECT COUNT(*) FROM person_relations WHERE kind = 'ouder'",
+    )
+    .await;
+    assert_eq!(pairs, relations);
+    assert!(relations > 500);
+    let gezag_over_adults = scalar(
+        &mut raw,
+        "SELECT COUNT(*) FROM person_relations r JOIN persons p ON p.id = r.person_id \
+         WHERE r.gezag = 1 AND p.birth_date < '1990-01-01'",
+    )
+    .await;
+    assert_eq!(gezag_over_adults, 0);
+    // Most are closed, with a reason and after they opened; the open ones have no end.
+    let closed = scalar(
+        &mut raw,
+        "SELECT COUNT(*) FROM trajectories WHERE status = 'closed' AND close_reason IS NOT NULL AND closed_at >= opened_at",
+    )
+    .await;
+    assert!(closed > 700 && closed < 950, "{closed}");
+    let inconsistent = scalar(
+        &mut raw,
+        "SELECT COUNT(*) FROM trajectories WHERE (status = 'closed') <> (closed_at IS NOT NULL)",
+    )
+    .await;
+    assert_eq!(inconsistent, 0);
+
+    let verified = app
+        .app
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(verified.first_break.is_none(), "{:?}", verified.first_break);
+    assert!(verified.report.map(|r| r.entries).unwrap_or_default() > 5_000);
+}
