@@ -65,14 +65,19 @@ impl App {
             }
         };
         let household = head.household;
-        let members = residents::members(&mut conn, household_id).await?;
-        let registrations = residents::registrations(&mut conn, household_id).await?;
-        let all_trajectories = trajectories::of_household(&mut conn, household_id).await?;
-        let team = match &head.trajectory_id {
-            Some(id) => trajectories::team(&mut conn, id).await?,
-            None => Vec::new(),
-        };
+        let body = spil_store::file_body::file_body(
+            &mut conn,
+            household_id,
+            head.trajectory_id.as_deref(),
+        )
+        .await?;
         drop(conn);
+        let (members, registrations, all_trajectories, team) = (
+            body.members,
+            body.registrations,
+            body.trajectories,
+            body.team,
+        );
         let trajectory = match (head.trajectory_id, head.trajectory_status, head.opened_at) {
             (Some(id), Some(status), Some(opened_at)) => Some(TrajectoryView {
                 regisseur: head.regisseur_username,

@@ -44,8 +44,16 @@ pub struct MineQuery<'a> {
 }
 
 /// Households where the user is regisseur or on the team, and the households in the intake
-/// queue of the user's teams (for a coordinator: all of them), filtered and ordered.
+/// queue of the user's teams (for a coordinator: all of them), filtered and ordered. The three
+/// sources are a union of indexed look-ups: as one `OR` the planner scanned every open
+/// trajectory of the region (640 ms at a million households).
 pub async fn mine(conn: &mut Conn, q: &MineQuery<'_>) -> Result<Vec<HouseholdSummaryRow>> {
+    let (sql, b) = mine_statement(q);
+    Ok(b.bind(sqlx::query_as(&sql)).fetch_all(conn).await?)
+}
+
+/// The statement behind [`mine`] and its bound values.
+pub(crate) fn mine_statement(q: &MineQuery<'_>) -> (String, Builder) {
     let mut b = Builder::default();
     let user = b.text(q.user_id);
     let whole = b.int(i64::from(q.whole_teams));
@@ -104,12 +112,12 @@ pub async fn mine(conn: &mut Conn, q: &MineQuery<'_>) -> Result<Vec<HouseholdSum
             SELECT t.id, t.household_id, t.status, t.regisseur_id, t.team_revision, \
                    CASE WHEN t.regisseur_id = {user} THEN 'regisseur' ELSE (SELECT tt.role FROM trajectory_team tt WHERE tt.trajectory_id = t.id AND tt.user_id = {user}) END AS my_role \
             FROM trajectories t \
-            WHERE t.closed_at IS NULL AND ( \
-                t.regisseur_id = {user} \
-                OR t.id IN (SELECT tt.trajectory_id FROM trajectory_team tt WHERE tt.user_id = {user}) \
-                OR (t.household_id IN (SELECT h.id FROM households h WHERE h.intake_team_id IN (SELECT team_id FROM my_teams)) \
-                    AND ({whole} = 1 OR (t.regisseur_id IS NULL AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t.id)))) \
-            ) \
+            WHERE t.closed_at IS NULL AND t.id IN ( \
+                SELECT t1.id FROM trajectories t1 WHERE t1.regisseur_id = {user} AND t1.closed_at IS NULL \
+                UNION SELECT tt.trajectory_id FROM trajectory_team tt WHERE tt.user_id = {user} \
+                UNION SELECT t3.id FROM households h3 JOIN trajectories t3 ON t3.household_id = h3.id AND t3.closed_at IS NULL \
+                    WHERE h3.intake_team_id IN (SELECT team_id FROM my_teams) \
+                      AND ({whole} = 1 OR (t3.regisseur_id IS NULL AND NOT EXISTS (SELECT 1 FROM trajectory_team tt WHERE tt.trajectory_id = t3.id)))) \
          ), \
          rows AS ( \
             SELECT h.id, h.street, h.house_number, h.city, o.id AS trajectory_id, o.regisseur_id, o.team_revision, \
@@ -139,7 +147,7 @@ pub async fn mine(conn: &mut Conn, q: &MineQuery<'_>) -> Result<Vec<HouseholdSum
          FROM page r JOIN households h ON h.id = r.id LEFT JOIN users u ON u.id = r.regisseur_id \
          ORDER BY {order}"
     );
-    Ok(b.bind(sqlx::query_as(&sql)).fetch_all(conn).await?)
+    (sql, b)
 }
 
 /// One professional of a coordinator's teams, with their open households.

@@ -119,3 +119,69 @@ async fn bulk_loaded_households_read_search_and_verify_like_registered_ones() {
     assert!(verified.first_break.is_none(), "{:?}", verified.first_break);
     assert!(verified.report.map(|r| r.entries).unwrap_or_default() > 5_000);
 }
+
+/// The file's body in one statement says what the four separate reads say, in their order
+/// (members by birth date, registrations and trajectories newest first, team by name).
+#[tokio::test]
+async fn the_file_body_in_one_statement_matches_the_separate_reads() {
+    let app = spawn_app().await;
+    app.app
+        .seed_demo(60, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store = app.app.store();
+    let mut conn = store.reader().await.unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM households ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(ids.len() > 50, "{}", ids.len());
+    let (mut with_team, mut with_history) = (0, 0);
+    for (id,) in &ids {
+        let current: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM trajectories WHERE household_id = $1 ORDER BY closed_at IS NULL DESC, opened_at DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let trajectory = current.map(|(t,)| t);
+        let body = spil_store::file_body::file_body(&mut conn, id, trajectory.as_deref())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let members = spil_store::residents::members(&mut conn, id).await;
+        let registrations = spil_store::residents::registrations(&mut conn, id).await;
+        let trajectories = spil_store::trajectories::of_household(&mut conn, id).await;
+        let team = match &trajectory {
+            Some(t) => spil_store::trajectories::team(&mut conn, t).await,
+            None => Ok(Vec::new()),
+        };
+        assert_eq!(
+            format!("{:?}", body.members),
+            format!("{:?}", members.unwrap_or_default()),
+            "{id}"
+        );
+        assert_eq!(
+            format!("{:?}", body.registrations),
+            format!("{:?}", registrations.unwrap_or_default()),
+            "{id}"
+        );
+        assert_eq!(
+            format!("{:?}", body.trajectories),
+            format!("{:?}", trajectories.unwrap_or_default()),
+            "{id}"
+        );
+        assert_eq!(
+            format!("{:?}", body.team),
+            format!("{:?}", team.unwrap_or_default()),
+            "{id}"
+        );
+        with_team += usize::from(!body.team.is_empty());
+        with_history += usize::from(body.trajectories.len() > 1 || body.registrations.len() > 1);
+    }
+    assert!(with_team > 10, "{with_team}");
+    assert!(
+        with_history >= 1,
+        "the example household has more than one registration or trajectory"
+    );
+}
