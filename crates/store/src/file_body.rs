@@ -162,7 +162,7 @@ pub async fn file_body(
             .cmp(&(b.birth_date.as_str(), b.given_name.as_str()))
     });
     body.registrations
-        .sort_by(|a, b| b.received_at.cmp(&a.received_at));
+        .sort_by_key(|r| std::cmp::Reverse(r.received_at));
     body.trajectories
         .sort_by(|a, b| (b.opened_at, b.id.as_str()).cmp(&(a.opened_at, a.id.as_str())));
     body.team
