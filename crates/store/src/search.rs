@@ -152,6 +152,51 @@ fn words_clause(b: &mut Builder, table: &str, key: &str, words: &[String]) -> St
     sql
 }
 
+/// A word that begins more index terms than this is common ("jansen" in a region): its
+/// candidates are then looked for within the asker's reach (a team's households, some
+/// thousands) instead of among every match in the region (tens of thousands).
+const COMMON_WORD: i64 = 2_000;
+
+/// How many terms of `table` begin with `word`, counted up to `limit`.
+async fn terms_beginning(conn: &mut Conn, table: &str, word: &str, limit: i64) -> Result<i64> {
+    let (count,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE term >= $1 AND term < $2 LIMIT $3) x"
+    ))
+    .bind(word)
+    .bind(prefix_upper(word))
+    .bind(limit)
+    .fetch_one(conn)
+    .await?;
+    Ok(count)
+}
+
+/// Rows of `table` for `key` = `outer` whose terms begin with every word.
+fn every_word(b: &mut Builder, table: &str, key: &str, outer: &str, words: &[String]) -> String {
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            let low = b.text(word.as_str());
+            let high = b.text(prefix_upper(word));
+            format!(
+                "EXISTS (SELECT 1 FROM {table} w{i} WHERE w{i}.{key} = {outer} AND w{i}.term >= {low} AND w{i}.term < {high})"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// Where a name search starts: from the words' matches in the whole region, or from the
+/// households the asker can reach. Both find the same candidates; which is faster depends on
+/// how common the words are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Chosen by how many terms begin with the longest word.
+    Auto,
+    TermsFirst,
+    ReachFirst,
+}
+
 /// The persons and households a query finds within the asker's reach, at most `cap`,
 /// persons before households, ordered by name.
 pub async fn candidates(
@@ -160,7 +205,22 @@ pub async fn candidates(
     reach: &Reach<'_>,
     cap: i64,
 ) -> Result<Vec<Hit>> {
+    candidates_by(conn, query, reach, cap, Strategy::Auto).await
+}
+
+/// [`candidates`], starting where `strategy` says.
+pub async fn candidates_by(
+    conn: &mut Conn,
+    query: &Query,
+    reach: &Reach<'_>,
+    cap: i64,
+    strategy: Strategy,
+) -> Result<Vec<Hit>> {
     let mut b = Builder::default();
+    let user = b.text(reach.user_id);
+    let now = b.int(reach.now);
+    let teams = b.list(reach.team_ids);
+    let municipalities = b.list(reach.municipality_ids);
     let current = "mb.valid_to IS NULL";
     let hits = match query {
         Query::Bsn(bsn) => format!(
@@ -187,18 +247,42 @@ pub async fn candidates(
             sql
         }
         Query::Words(words) => {
-            let persons = words_clause(&mut b, "person_terms", "person_id", words);
-            let households = words_clause(&mut b, "household_terms", "household_id", words);
-            format!(
-                "SELECT mb.person_id, mb.household_id FROM ({persons}) pw JOIN household_members mb ON mb.person_id = pw.id AND {current} \
-                 UNION ALL SELECT NULL AS person_id, hw.id AS household_id FROM ({households}) hw"
-            )
+            let longest = words.iter().max_by_key(|w| w.len()).map(String::as_str).unwrap_or("");
+            let common = match strategy {
+                Strategy::TermsFirst => false,
+                Strategy::ReachFirst => true,
+                Strategy::Auto => {
+                    terms_beginning(conn, "person_terms", longest, COMMON_WORD).await?
+                        + terms_beginning(conn, "household_terms", longest, COMMON_WORD).await?
+                        >= COMMON_WORD
+                }
+            };
+            if common {
+                // The households the asker can reach at all; the outer query keeps only
+                // those the rule may allow, the gate decides on each.
+                let reachable = format!(
+                    "SELECT h.id FROM households h WHERE h.intake_team_id IN ({teams}) \
+                     UNION SELECT t.household_id FROM trajectories t WHERE t.regisseur_id = {user} \
+                     UNION SELECT t.household_id FROM trajectory_team tt JOIN trajectories t ON t.id = tt.trajectory_id WHERE tt.user_id = {user} \
+                     UNION SELECT g.household_id FROM break_glass g WHERE g.user_id = {user} AND g.expires_at > {now}"
+                );
+                let persons = every_word(&mut b, "person_terms", "person_id", "mb.person_id", words);
+                let households = every_word(&mut b, "household_terms", "household_id", "r.id", words);
+                format!(
+                    "SELECT mb.person_id, mb.household_id FROM ({reachable}) r JOIN household_members mb ON mb.household_id = r.id AND {current} \
+                     WHERE {persons} \
+                     UNION ALL SELECT NULL AS person_id, r.id AS household_id FROM ({reachable}) r WHERE {households}"
+                )
+            } else {
+                let persons = words_clause(&mut b, "person_terms", "person_id", words);
+                let households = words_clause(&mut b, "household_terms", "household_id", words);
+                format!(
+                    "SELECT mb.person_id, mb.household_id FROM ({persons}) pw JOIN household_members mb ON mb.person_id = pw.id AND {current} \
+                     UNION ALL SELECT NULL AS person_id, hw.id AS household_id FROM ({households}) hw"
+                )
+            }
         }
     };
-    let user = b.text(reach.user_id);
-    let now = b.int(reach.now);
-    let teams = b.list(reach.team_ids);
-    let municipalities = b.list(reach.municipality_ids);
     let cap = b.int(cap);
     let facts = crate::residents::access_fact_columns(&user, &now);
     let sql = format!(

@@ -172,3 +172,84 @@ async fn a_search_too_short_or_of_wildcards_is_refused_and_every_search_is_logge
         vec![("search".to_owned(), "own_households".to_owned())]
     );
 }
+
+/// A common name is looked for within the asker's reach instead of among all its matches in
+/// the region (found at a million households: "jansen" took half a second). Both ways must
+/// find exactly the same candidates.
+#[tokio::test]
+async fn a_common_name_found_from_the_askers_reach_gives_the_same_candidates() {
+    use spil_store::search::{candidates_by, Reach, Strategy};
+    let app = spawn_app().await;
+    app.app
+        .seed_demo(600, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app
+        .app
+        .store()
+        .reader()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut found = 0;
+    for username in ["anne", "gert", "chris"] {
+        let (user_id,): (String,) = sqlx::query_as("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let teams: Vec<(String,)> =
+            sqlx::query_as("SELECT team_id FROM user_teams WHERE user_id = $1")
+                .bind(&user_id)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        let municipalities: Vec<(String,)> = sqlx::query_as(
+            "SELECT tm.municipality_id FROM user_teams ut JOIN team_municipalities tm ON tm.team_id = ut.team_id WHERE ut.user_id = $1",
+        )
+        .bind(&user_id)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let teams: Vec<String> = teams.into_iter().map(|(t,)| t).collect();
+        let municipalities: Vec<String> = municipalities.into_iter().map(|(m,)| m).collect();
+        let reach = Reach {
+            user_id: &user_id,
+            team_ids: &teams,
+            municipality_ids: &municipalities,
+            now: spil_app::now_micros(),
+        };
+        for q in [
+            "jansen",
+            "de jong",
+            "emma",
+            "emma jansen",
+            "kerkstraat",
+            "aalten",
+            "bas",
+        ] {
+            let query = spil_domain::search::Query::parse(q).unwrap_or_else(|e| panic!("{e:?}"));
+            let mut ways = Vec::new();
+            for strategy in [Strategy::TermsFirst, Strategy::ReachFirst, Strategy::Auto] {
+                let hits = candidates_by(&mut conn, &query, &reach, 100_000, strategy)
+                    .await
+                    .unwrap_or_else(|e| panic!("{q}: {e}"));
+                let mut keys: Vec<(Option<String>, String)> = hits
+                    .into_iter()
+                    .map(|h| (h.person_id, h.household_id))
+                    .collect();
+                keys.sort();
+                ways.push(keys);
+            }
+            assert_eq!(
+                ways[0], ways[1],
+                "{username} {q}: terms first vs reach first"
+            );
+            assert_eq!(ways[0], ways[2], "{username} {q}: automatic");
+            found += ways[0].len();
+        }
+    }
+    assert!(
+        found > 100,
+        "the queries find something to compare: {found}"
+    );
+}
