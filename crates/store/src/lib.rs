@@ -331,6 +331,23 @@ mod tests {
                 .collect();
             assert!(scans.is_empty(), "{name} scans: {scans:?}");
         }
+        // The households a common name is looked for in (found at a million households: the
+        // regisseur branch scanned every trajectory).
+        {
+            let explain = format!("EXPLAIN QUERY PLAN {}", search::reachable("$1", "$2", "$3"));
+            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&explain)
+                .bind("t")
+                .bind("u")
+                .bind(0i64)
+                .fetch_all(&mut *conn)
+                .await?;
+            let scans: Vec<&String> = plan
+                .iter()
+                .map(|row| &row.3)
+                .filter(|d| d.starts_with("SCAN"))
+                .collect();
+            assert!(scans.is_empty(), "reach scans: {scans:?}");
+        }
         // "Mijn huishoudens", for a professional and for a coordinator (found at a million
         // households: one `OR` over three sources scanned every open trajectory).
         let filter = spil_domain::listing::ListFilter::default();

@@ -186,6 +186,19 @@ fn every_word(b: &mut Builder, table: &str, key: &str, outer: &str, words: &[Str
         .join(" AND ")
 }
 
+/// The households the user can reach at all, over the placeholders of their teams, their
+/// id and the time: the front door of their teams, their own open trajectories as regisseur,
+/// their team memberships (a regisseur is always on the team, so closed trajectories come
+/// through it: the index on regisseurs holds open trajectories only) and break-the-glass.
+pub(crate) fn reachable(teams: &str, user: &str, now: &str) -> String {
+    format!(
+        "SELECT h.id FROM households h WHERE h.intake_team_id IN ({teams}) \
+         UNION SELECT t.household_id FROM trajectories t WHERE t.regisseur_id = {user} AND t.closed_at IS NULL \
+         UNION SELECT t.household_id FROM trajectory_team tt JOIN trajectories t ON t.id = tt.trajectory_id WHERE tt.user_id = {user} \
+         UNION SELECT g.household_id FROM break_glass g WHERE g.user_id = {user} AND g.expires_at > {now}"
+    )
+}
+
 /// Where a name search starts: from the words' matches in the whole region, or from the
 /// households the asker can reach. Both find the same candidates; which is faster depends on
 /// how common the words are.
@@ -258,14 +271,8 @@ pub async fn candidates_by(
                 }
             };
             if common {
-                // The households the asker can reach at all; the outer query keeps only
-                // those the rule may allow, the gate decides on each.
-                let reachable = format!(
-                    "SELECT h.id FROM households h WHERE h.intake_team_id IN ({teams}) \
-                     UNION SELECT t.household_id FROM trajectories t WHERE t.regisseur_id = {user} \
-                     UNION SELECT t.household_id FROM trajectory_team tt JOIN trajectories t ON t.id = tt.trajectory_id WHERE tt.user_id = {user} \
-                     UNION SELECT g.household_id FROM break_glass g WHERE g.user_id = {user} AND g.expires_at > {now}"
-                );
+                // The outer query keeps only those the rule may allow; the gate decides.
+                let reachable = reachable(&teams, &user, &now);
                 let persons = every_word(&mut b, "person_terms", "person_id", "mb.person_id", words);
                 let households = every_word(&mut b, "household_terms", "household_id", "r.id", words);
                 format!(
