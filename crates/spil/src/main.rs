@@ -269,6 +269,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Demo klaar: {} synthetische huishoudens toegevoegd, {} in totaal. Accounts anne, bram, chris, fatima, gert (wachtwoord: demo).",
                 seeded.households, seeded.total
             );
+            if seeded.total > 15_000 {
+                println!(
+                    "Per 5.000 huishoudens is er een extra team met vijf accounts: p001-1 … p001-5, p002-1 … (wachtwoord: demo)."
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::User {
