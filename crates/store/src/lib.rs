@@ -393,6 +393,12 @@ mod tests {
                 scans.is_empty(),
                 "mine (coordinator: {whole_teams}) scans: {scans:?}\n{plan:?}"
             );
+            // The team's households come from the index alone, not row by row.
+            assert!(
+                plan.iter()
+                    .any(|row| row.3.contains("COVERING INDEX households_team")),
+                "mine (coordinator: {whole_teams}) reads the team's households row by row: {plan:?}"
+            );
         }
         drop(conn);
         store.close().await;
