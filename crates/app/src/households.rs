@@ -18,39 +18,61 @@ use crate::{micros_to_datetime, new_id, now_micros, today, App, AppError, AppRes
 /// Most rows on one page of a list.
 pub const MAX_PAGE: i64 = 500;
 
+/// What the file's head and body already read, handed to the dossier's other parts so they
+/// do not read it again (a page view was a dozen statements, three of them the members).
+pub(crate) struct Known<'a> {
+    pub members: &'a [residents::MemberRow],
+    /// The latest trajectory (the open one, or else the last closed one).
+    pub trajectory_id: Option<&'a str>,
+    pub municipality_id: &'a str,
+}
+
 /// How long a break-the-glass grant lasts.
 const BREAK_GLASS_MICROS: i64 = 4 * 3_600_000_000;
 
 impl App {
     /// The household's file: members, registrations, trajectory and team.
     pub async fn household(&self, actor: &Actor, household_id: &str) -> AppResult<HouseholdView> {
-        let (view, pass) = self.household_unlogged(actor, household_id).await?;
+        let (view, pass, _) = self.household_unlogged(actor, household_id).await?;
         self.admit(actor, household_id, &pass, "read_household")
             .await?;
         Ok(view)
     }
 
     /// The whole dossier for the household page — the file, its timeline, the scores, the
-    /// intake and the plan — in one gate pass with one access-log entry.
+    /// intake and the plan — in one gate pass with one access-log entry. The intake and the
+    /// plan are read with the members, trajectory and municipality the file already holds.
     pub async fn dossier(&self, actor: &Actor, household_id: &str) -> AppResult<Dossier> {
-        let (household, pass) = self.household_unlogged(actor, household_id).await?;
+        let (household, pass, members) = self.household_unlogged(actor, household_id).await?;
         self.admit(actor, household_id, &pass, "read_dossier")
             .await?;
+        let known = Known {
+            members: &members,
+            trajectory_id: household.trajectory.as_ref().map(|t| t.id.as_str()),
+            municipality_id: &household.municipality_id,
+        };
         Ok(Dossier {
             journal: self.journal_of(&pass, household_id).await?,
             assessments: self.assessments_of(&pass, household_id).await?,
-            intake: self.intake_of(&pass, household_id).await?,
-            plan: self.plan_of(&pass, household_id).await?,
+            intake: self.intake_in(&pass, household_id, Some(&known)).await?,
+            plan: self
+                .plan_in(
+                    &pass,
+                    household_id,
+                    known.trajectory_id,
+                    Some(known.members),
+                )
+                .await?,
             household,
         })
     }
 
-    /// The file and the gate's pass; the caller logs the access.
+    /// The file, the gate's pass and the members as stored; the caller logs the access.
     async fn household_unlogged(
         &self,
         actor: &Actor,
         household_id: &str,
-    ) -> AppResult<(HouseholdView, crate::gate::Pass)> {
+    ) -> AppResult<(HouseholdView, crate::gate::Pass, Vec<residents::MemberRow>)> {
         // Everything is read on one connection, decided on, and logged before it leaves:
         // no personal data is returned without its committed access-log entry.
         let mut conn = self.store().reader().await?;
@@ -72,6 +94,7 @@ impl App {
         )
         .await?;
         drop(conn);
+        let stored_members = body.members.clone();
         let (members, registrations, all_trajectories, team) = (
             body.members,
             body.registrations,
@@ -180,6 +203,7 @@ impl App {
                 municipality_id: household.municipality_id,
             },
             pass,
+            stored_members,
         ))
     }
 

@@ -385,19 +385,43 @@ impl App {
     /// a caller the gate let through.
     pub(crate) async fn intake_of(
         &self,
-        _pass: &crate::gate::Pass,
+        pass: &crate::gate::Pass,
         household_id: &str,
     ) -> AppResult<Option<IntakeView>> {
+        self.intake_in(pass, household_id, None).await
+    }
+
+    /// [`Self::intake_of`], with what the caller already read of the file.
+    pub(crate) async fn intake_in(
+        &self,
+        _pass: &crate::gate::Pass,
+        household_id: &str,
+        known: Option<&crate::households::Known<'_>>,
+    ) -> AppResult<Option<IntakeView>> {
         let mut conn = self.store().reader().await?;
-        let members = residents::members(&mut conn, household_id).await?;
-        let Some(trajectory) = trajectories::current(&mut conn, household_id).await? else {
-            return Ok(None);
+        let (members, trajectory_id, municipality) = match known {
+            Some(known) => {
+                let Some(trajectory_id) = known.trajectory_id else {
+                    return Ok(None);
+                };
+                (
+                    known.members.to_vec(),
+                    trajectory_id.to_owned(),
+                    known.municipality_id.to_owned(),
+                )
+            }
+            None => {
+                let members = residents::members(&mut conn, household_id).await?;
+                let Some(trajectory) = trajectories::current(&mut conn, household_id).await? else {
+                    return Ok(None);
+                };
+                let municipality = residents::household(&mut conn, household_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+                    .municipality_id;
+                (members, trajectory.id, municipality)
+            }
         };
-        let trajectory_id = trajectory.id;
-        let municipality = residents::household(&mut conn, household_id)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .municipality_id;
         let Some(row) = store::intake(&mut conn, &trajectory_id).await? else {
             return Ok(None);
         };

@@ -644,7 +644,8 @@ impl App {
         if !known {
             return Err(AppError::NotFound);
         }
-        self.plan_in(&pass, household_id, Some(trajectory_id)).await
+        self.plan_in(&pass, household_id, Some(trajectory_id), None)
+            .await
     }
 
     /// The plan of the latest trajectory, for a caller the gate let through.
@@ -653,14 +654,17 @@ impl App {
         pass: &crate::gate::Pass,
         household_id: &str,
     ) -> AppResult<Option<PlanView>> {
-        self.plan_in(pass, household_id, None).await
+        self.plan_in(pass, household_id, None, None).await
     }
 
-    async fn plan_in(
+    /// The plan of `trajectory_id` (else the latest trajectory), with the household's members
+    /// when the caller already read them.
+    pub(crate) async fn plan_in(
         &self,
         _pass: &crate::gate::Pass,
         household_id: &str,
         trajectory_id: Option<&str>,
+        known_members: Option<&[spil_store::residents::MemberRow]>,
     ) -> AppResult<Option<PlanView>> {
         let mut conn = self.store().reader().await?;
         let trajectory = match trajectory_id {
@@ -673,7 +677,10 @@ impl App {
         let Some(row) = store::current(&mut conn, &trajectory).await? else {
             return Ok(None);
         };
-        let members = residents::members(&mut conn, household_id).await?;
+        let members = match known_members {
+            Some(members) => members.to_vec(),
+            None => residents::members(&mut conn, household_id).await?,
+        };
         let states = store::goals_of(&mut conn, &trajectory).await?;
         let mut agreements = store::agreements(&mut conn, &trajectory).await?;
         drop(conn);

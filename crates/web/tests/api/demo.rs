@@ -185,3 +185,46 @@ async fn the_file_body_in_one_statement_matches_the_separate_reads() {
         "the example household has more than one registration or trajectory"
     );
 }
+
+/// The household page's dossier reads the intake and the plan with what the file already
+/// holds (members, trajectory, municipality); they must be what reading them alone gives.
+#[tokio::test]
+async fn the_dossier_shows_the_same_intake_and_plan_as_reading_them_alone() {
+    let app = spawn_app().await;
+    let token = app.token("anne").await;
+    let session = app
+        .app
+        .authenticate(&token, spil_app::auth::SessionKind::Api)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let actor = &session.actor;
+    let story = app.story_household.as_str();
+    let dossier = app
+        .app
+        .dossier(actor, story)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let intake = app
+        .app
+        .intake(actor, story)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = app
+        .app
+        .plan(actor, story)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        dossier.intake.is_some() && dossier.plan.is_some(),
+        "the story has both"
+    );
+    let json = |v: serde_json::Result<serde_json::Value>| v.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        json(serde_json::to_value(&dossier.intake)),
+        json(serde_json::to_value(&intake))
+    );
+    assert_eq!(
+        json(serde_json::to_value(&dossier.plan)),
+        json(serde_json::to_value(&plan))
+    );
+}
