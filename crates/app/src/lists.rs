@@ -86,9 +86,11 @@ impl App {
         Ok((page, total))
     }
 
-    /// The colleagues who can be named regisseur or team member in a municipality (its active
-    /// professionals), as (username, name). Staff names, not a resident's data: decided by the
-    /// gate within the caller's municipalities, without an access-log write on every page view.
+    /// The colleagues a household's team is chosen from: the active professionals of the
+    /// caller's own teams in the municipality, as (username, name) — not the region's whole
+    /// staff (five hundred names in every select at a million households). Staff names, not a
+    /// resident's data: decided by the gate within the caller's municipalities, without an
+    /// access-log write on every page view.
     pub async fn colleagues(
         &self,
         actor: &Actor,
@@ -106,12 +108,14 @@ impl App {
             ));
         }
         let mut conn = self.store().reader().await?;
-        Ok(org::colleagues(&mut conn, municipality_id)
-            .await?
-            .into_iter()
-            .filter(|(_, _, role)| Role::parse(role).is_ok_and(|r| r.works_with_households()))
-            .map(|(username, name, _)| (username, name))
-            .collect())
+        Ok(
+            org::colleagues_in_teams(&mut conn, municipality_id, &actor.teams)
+                .await?
+                .into_iter()
+                .filter(|(_, _, role)| Role::parse(role).is_ok_and(|r| r.works_with_households()))
+                .map(|(username, name, _)| (username, name))
+                .collect(),
+        )
     }
 
     /// The coordinator's view of the team: per professional how many open households they

@@ -371,15 +371,29 @@ pub async fn teams_with_municipality(conn: &mut Conn) -> Result<Vec<(String, Str
 }
 
 /// Active accounts of a municipality, by name: who can be named on a household team there.
-pub async fn colleagues(
+/// Active accounts of the municipality who work in one of `team_ids`, by name: whom a
+/// household's team is chosen from (a region's whole staff would be hundreds of names).
+pub async fn colleagues_in_teams(
     conn: &mut Conn,
     municipality_id: &str,
+    team_ids: &[String],
 ) -> Result<Vec<(String, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT username, display_name, role FROM users WHERE active = 1 AND municipality_id = $1 \
-         ORDER BY display_name, username",
-    )
-    .bind(municipality_id)
-    .fetch_all(conn)
-    .await?)
+    if team_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT u.username, u.display_name, u.role FROM users u \
+         WHERE u.active = 1 AND u.municipality_id = $1 \
+           AND u.id IN (SELECT ut.user_id FROM user_teams ut WHERE ut.team_id IN ({})) \
+         ORDER BY u.display_name, u.username",
+        (0..team_ids.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut query = sqlx::query_as(&sql).bind(municipality_id);
+    for team in team_ids {
+        query = query.bind(team.as_str());
+    }
+    Ok(query.fetch_all(conn).await?)
 }

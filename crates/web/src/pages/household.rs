@@ -181,7 +181,7 @@ pub async fn page(
     };
     // What the caller may do is the gate's decision, not the page's.
     let can_manage = h.permissions.manage_team;
-    let colleagues = if can_manage {
+    let mut colleagues = if can_manage {
         state
             .app
             .colleagues(actor, &h.municipality_id)
@@ -191,6 +191,19 @@ pub async fn page(
         Vec::new()
     };
     let current = h.trajectory.as_ref().filter(|t| t.closed_at.is_none());
+    // The colleagues offered are the caller's teams'; whoever is on the household's team now
+    // stays choosable, so a save keeps them.
+    if can_manage {
+        for m in current.map(|t| t.team.as_slice()).unwrap_or_default() {
+            if !colleagues
+                .iter()
+                .any(|(username, _)| *username == m.username)
+            {
+                colleagues.push((m.username.clone(), m.name.clone()));
+            }
+        }
+        colleagues.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    }
     let next_statuses = match current.and_then(|t| TrajectoryStatus::parse(&t.status).ok()) {
         Some(status) if h.permissions.change_status => TrajectoryStatus::ALL
             .iter()

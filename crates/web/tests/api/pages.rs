@@ -775,3 +775,38 @@ async fn save_and_propose_keeps_the_conversation() {
     );
     assert!(page.contains("Voorstel: "), "{page}");
 }
+
+/// The household team is chosen from the caller's own team, not the region's whole staff
+/// (found at a million households: five hundred names in every select, a 110 kB page); a
+/// colleague from elsewhere who is on the team already stays choosable.
+#[tokio::test]
+async fn the_team_is_chosen_from_the_callers_team_and_keeps_who_is_on_it() {
+    let app = spawn_app().await;
+    let household = app.story_household.clone();
+    sign_in_as(&app, "anne").await;
+    let url = format!("{}/huishoudens/{household}", app.base);
+    let page = page_html(&app, &url).await;
+    assert!(
+        page.contains("<option value=\"dewi\""),
+        "anne's team-mate is offered"
+    );
+    assert!(
+        !page.contains("<option value=\"bram\""),
+        "a professional of another team is not offered"
+    );
+    // bram (Aalten-Zuid, same municipality) joins the team through the API.
+    let anne = app.token("anne").await;
+    let (status, body) = app
+        .put_team(
+            &anne,
+            &household,
+            &serde_json::json!({"regisseur": "anne", "members": [{"username": "bram", "role": "wmo_consulent"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page = page_html(&app, &url).await;
+    assert!(
+        page.contains("<option value=\"bram\" selected"),
+        "who is on the team stays chosen"
+    );
+}
