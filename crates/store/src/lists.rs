@@ -57,42 +57,8 @@ pub(crate) fn mine_statement(q: &MineQuery<'_>) -> (String, Builder) {
     let mut b = Builder::default();
     let user = b.text(q.user_id);
     let whole = b.int(i64::from(q.whole_teams));
-    let mut filters: Vec<String> = Vec::new();
     let f = q.filter;
-    if let Some(phase) = f.phase {
-        filters.push(format!("r.status = {}", b.text(phase.key())));
-    }
-    if let Some(urgency) = f.urgency {
-        filters.push(format!("r.urgency = {}", b.text(urgency.key())));
-    }
-    match f.safety {
-        None => {}
-        Some(SafetyFilter::NotAssessed) => {
-            filters.push("(r.safety_level IS NULL OR r.safety_level = '')".into())
-        }
-        Some(level) => filters.push(format!("r.safety_level = {}", b.text(level.key()))),
-    }
-    match &f.regisseur {
-        None => {}
-        Some(RegisseurFilter::Unassigned) => filters.push("r.regisseur_id IS NULL".into()),
-        Some(RegisseurFilter::Me) => filters.push(format!("r.regisseur_id = {user}")),
-        Some(RegisseurFilter::Username(_)) => match q.regisseur_id {
-            Some(id) => filters.push(format!("r.regisseur_id = {}", b.text(id))),
-            None => filters.push("1 = 0".into()),
-        },
-    }
-    if let Some(due_by) = &f.due_by {
-        filters.push(format!(
-            "EXISTS (SELECT 1 FROM plan_goals g WHERE g.trajectory_id = r.trajectory_id AND g.removed = 0 \
-             AND g.status = 'open' AND g.next_evaluation_on <= {})",
-            b.text(due_by.as_str())
-        ));
-    }
-    let filters = if filters.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", filters.join(" AND "))
-    };
+    let filters = filter_clause(&mut b, q, &user);
     // Unsafe and urgent first, unless another order was asked; own households before the queue.
     // Only the sort keys are computed for the whole list; names and users for the page alone.
     let order = match f.sort {
@@ -148,6 +114,46 @@ pub(crate) fn mine_statement(q: &MineQuery<'_>) -> (String, Builder) {
          ORDER BY {order}"
     );
     (sql, b)
+}
+
+/// The `WHERE` of the list's filters over its keyed rows `r` (empty without filters).
+fn filter_clause(b: &mut Builder, q: &MineQuery<'_>, user: &str) -> String {
+    let mut filters: Vec<String> = Vec::new();
+    let f = q.filter;
+    if let Some(phase) = f.phase {
+        filters.push(format!("r.status = {}", b.text(phase.key())));
+    }
+    if let Some(urgency) = f.urgency {
+        filters.push(format!("r.urgency = {}", b.text(urgency.key())));
+    }
+    match f.safety {
+        None => {}
+        Some(SafetyFilter::NotAssessed) => {
+            filters.push("(r.safety_level IS NULL OR r.safety_level = '')".into())
+        }
+        Some(level) => filters.push(format!("r.safety_level = {}", b.text(level.key()))),
+    }
+    match &f.regisseur {
+        None => {}
+        Some(RegisseurFilter::Unassigned) => filters.push("r.regisseur_id IS NULL".into()),
+        Some(RegisseurFilter::Me) => filters.push(format!("r.regisseur_id = {user}")),
+        Some(RegisseurFilter::Username(_)) => match q.regisseur_id {
+            Some(id) => filters.push(format!("r.regisseur_id = {}", b.text(id))),
+            None => filters.push("1 = 0".into()),
+        },
+    }
+    if let Some(due_by) = &f.due_by {
+        filters.push(format!(
+            "EXISTS (SELECT 1 FROM plan_goals g WHERE g.trajectory_id = r.trajectory_id AND g.removed = 0 \
+             AND g.status = 'open' AND g.next_evaluation_on <= {})",
+            b.text(due_by.as_str())
+        ));
+    }
+    if filters.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", filters.join(" AND "))
+    }
 }
 
 /// One professional of a coordinator's teams, with their open households.

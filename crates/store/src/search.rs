@@ -223,6 +223,41 @@ pub(crate) fn reachable(teams: &str, user: &str, now: &str) -> String {
     )
 }
 
+/// A membership that has not ended (`mb` is `household_members`).
+const CURRENT_MEMBER: &str = "mb.valid_to IS NULL";
+
+/// The persons and households whose terms begin with every word: from the words' matches in
+/// the region, or (`common`) from the households the asker can reach (placeholders `teams`,
+/// `user`, `now`).
+fn words_hits(
+    b: &mut Builder,
+    words: &[String],
+    common: bool,
+    teams: &str,
+    user: &str,
+    now: &str,
+) -> String {
+    let current = CURRENT_MEMBER;
+    if common {
+        // The outer query keeps only those the rule may allow; the gate decides.
+        let reachable = reachable(teams, user, now);
+        let persons = every_word(b, "person_terms", "person_id", "mb.person_id", words);
+        let households = every_word(b, "household_terms", "household_id", "r.id", words);
+        format!(
+            "SELECT mb.person_id, mb.household_id FROM ({reachable}) r JOIN household_members mb ON mb.household_id = r.id AND {current} \
+             WHERE {persons} \
+             UNION ALL SELECT NULL AS person_id, r.id AS household_id FROM ({reachable}) r WHERE {households}"
+        )
+    } else {
+        let persons = words_clause(b, "person_terms", "person_id", words);
+        let households = words_clause(b, "household_terms", "household_id", words);
+        format!(
+            "SELECT mb.person_id, mb.household_id FROM ({persons}) pw JOIN household_members mb ON mb.person_id = pw.id AND {current} \
+             UNION ALL SELECT NULL AS person_id, hw.id AS household_id FROM ({households}) hw"
+        )
+    }
+}
+
 /// Where a name search starts: from the words' matches in the whole region, or from the
 /// households the asker can reach. Both find the same candidates; which is faster depends on
 /// how common the words are.
@@ -258,7 +293,7 @@ pub async fn candidates_by(
     let now = b.int(reach.now);
     let teams = b.list(reach.team_ids);
     let municipalities = b.list(reach.municipality_ids);
-    let current = "mb.valid_to IS NULL";
+    let current = CURRENT_MEMBER;
     let hits = match query {
         Query::Bsn(bsn) => format!(
             "SELECT mb.person_id, mb.household_id FROM persons p JOIN household_members mb ON mb.person_id = p.id AND {current} \
@@ -294,24 +329,7 @@ pub async fn candidates_by(
                         >= COMMON_WORD
                 }
             };
-            if common {
-                // The outer query keeps only those the rule may allow; the gate decides.
-                let reachable = reachable(&teams, &user, &now);
-                let persons = every_word(&mut b, "person_terms", "person_id", "mb.person_id", words);
-                let households = every_word(&mut b, "household_terms", "household_id", "r.id", words);
-                format!(
-                    "SELECT mb.person_id, mb.household_id FROM ({reachable}) r JOIN household_members mb ON mb.household_id = r.id AND {current} \
-                     WHERE {persons} \
-                     UNION ALL SELECT NULL AS person_id, r.id AS household_id FROM ({reachable}) r WHERE {households}"
-                )
-            } else {
-                let persons = words_clause(&mut b, "person_terms", "person_id", words);
-                let households = words_clause(&mut b, "household_terms", "household_id", words);
-                format!(
-                    "SELECT mb.person_id, mb.household_id FROM ({persons}) pw JOIN household_members mb ON mb.person_id = pw.id AND {current} \
-                     UNION ALL SELECT NULL AS person_id, hw.id AS household_id FROM ({households}) hw"
-                )
-            }
+            words_hits(&mut b, words, common, &teams, &user, &now)
         }
     };
     let cap = b.int(cap);
