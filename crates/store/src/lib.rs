@@ -364,6 +364,27 @@ mod tests {
                 .collect();
             assert!(scans.is_empty(), "reach scans: {scans:?}");
         }
+        // A common name's words are checked per member of a reachable household, from the
+        // index alone (each term's row was read before).
+        for (table, key) in [
+            ("person_terms", "person_id"),
+            ("household_terms", "household_id"),
+        ] {
+            let explain = format!(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM {table} w WHERE w.{key} = $1 AND w.term >= $2 AND w.term < $3"
+            );
+            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&explain)
+                .bind("p")
+                .bind("jan")
+                .bind("jao")
+                .fetch_all(&mut *conn)
+                .await?;
+            assert!(
+                plan.iter()
+                    .any(|row| row.3.contains(&format!("COVERING INDEX {table}_"))),
+                "{table} by {key}: {plan:?}"
+            );
+        }
         // "Mijn huishoudens", for a professional and for a coordinator (found at a million
         // households: one `OR` over three sources scanned every open trajectory).
         let filter = spil_domain::listing::ListFilter::default();
