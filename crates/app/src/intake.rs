@@ -405,7 +405,7 @@ impl App {
                     return Ok(None);
                 };
                 (
-                    known.members.to_vec(),
+                    std::borrow::Cow::Borrowed(known.members),
                     trajectory_id.to_owned(),
                     known.municipality_id.to_owned(),
                 )
@@ -419,7 +419,11 @@ impl App {
                     .await?
                     .ok_or(AppError::NotFound)?
                     .municipality_id;
-                (members, trajectory.id, municipality)
+                (
+                    std::borrow::Cow::Owned(members),
+                    trajectory.id,
+                    municipality,
+                )
             }
         };
         let Some(row) = store::intake(&mut conn, &trajectory_id).await? else {

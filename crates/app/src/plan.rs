@@ -678,8 +678,8 @@ impl App {
             return Ok(None);
         };
         let members = match known_members {
-            Some(members) => members.to_vec(),
-            None => residents::members(&mut conn, household_id).await?,
+            Some(members) => std::borrow::Cow::Borrowed(members),
+            None => std::borrow::Cow::Owned(residents::members(&mut conn, household_id).await?),
         };
         let states = store::goals_of(&mut conn, &trajectory).await?;
         let mut agreements = store::agreements(&mut conn, &trajectory).await?;

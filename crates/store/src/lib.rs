@@ -290,6 +290,18 @@ mod tests {
         }
     }
 
+    /// A row of SQLite's `EXPLAIN QUERY PLAN`: id, parent, unused, what it does.
+    type PlanRow = (i64, i64, i64, String);
+
+    /// The steps of a plan that scan a table. A statement's own intermediate results
+    /// (subqueries, the list's `page r`) may be scanned: they hold what the indexes found.
+    fn table_scans(plan: &[PlanRow]) -> Vec<&str> {
+        plan.iter()
+            .map(|row| row.3.as_str())
+            .filter(|d| d.starts_with("SCAN") && !d.starts_with("SCAN (subquery") && *d != "SCAN r")
+            .collect()
+    }
+
     /// The queries every read of a file runs must find rows through an index, not by scanning
     /// a table that grows with the region (found by the 100,000-household benchmark).
     #[tokio::test]
@@ -302,18 +314,13 @@ mod tests {
             ("file head", residents::FILE_HEAD_SQL.as_str()),
             ("current trajectory", trajectories::CURRENT_SQL),
         ] {
-            let plan: Vec<(i64, i64, i64, String)> =
-                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                    .bind("h")
-                    .bind("u")
-                    .bind(0i64)
-                    .fetch_all(&mut *conn)
-                    .await?;
-            let scans: Vec<&String> = plan
-                .iter()
-                .map(|row| &row.3)
-                .filter(|d| d.starts_with("SCAN"))
-                .collect();
+            let plan: Vec<PlanRow> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .bind("h")
+                .bind("u")
+                .bind(0i64)
+                .fetch_all(&mut *conn)
+                .await?;
+            let scans = table_scans(&plan);
             assert!(scans.is_empty(), "{name} scans: {scans:?}");
         }
         // The worklist: whatever the region's size, it reads only the user's own trajectories.
@@ -323,18 +330,14 @@ mod tests {
             for _ in 0..params {
                 query = query.bind("u");
             }
-            let plan: Vec<(i64, i64, i64, String)> = query.fetch_all(&mut *conn).await?;
-            let scans: Vec<&String> = plan
-                .iter()
-                .map(|row| &row.3)
-                .filter(|d| d.starts_with("SCAN"))
-                .collect();
+            let plan: Vec<PlanRow> = query.fetch_all(&mut *conn).await?;
+            let scans = table_scans(&plan);
             assert!(scans.is_empty(), "{name} scans: {scans:?}");
         }
         // Every start looks for journal entries from before keyed digests (found at a million
         // households: 1.9 s reading all 7 million entries).
         {
-            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            let plan: Vec<PlanRow> = sqlx::query_as(
                 "EXPLAIN QUERY PLAN SELECT DISTINCT stream FROM journal WHERE summary_digest = ''",
             )
             .fetch_all(&mut *conn)
@@ -351,17 +354,13 @@ mod tests {
         // regisseur branch scanned every trajectory).
         {
             let explain = format!("EXPLAIN QUERY PLAN {}", search::reachable("$1", "$2", "$3"));
-            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&explain)
+            let plan: Vec<PlanRow> = sqlx::query_as(&explain)
                 .bind("t")
                 .bind("u")
                 .bind(0i64)
                 .fetch_all(&mut *conn)
                 .await?;
-            let scans: Vec<&String> = plan
-                .iter()
-                .map(|row| &row.3)
-                .filter(|d| d.starts_with("SCAN"))
-                .collect();
+            let scans = table_scans(&plan);
             assert!(scans.is_empty(), "reach scans: {scans:?}");
         }
         // A common name's words are checked per member of a reachable household, from the
@@ -373,7 +372,7 @@ mod tests {
             let explain = format!(
                 "EXPLAIN QUERY PLAN SELECT 1 FROM {table} w WHERE w.{key} = $1 AND w.term >= $2 AND w.term < $3"
             );
-            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&explain)
+            let plan: Vec<PlanRow> = sqlx::query_as(&explain)
                 .bind("p")
                 .bind("jan")
                 .bind("jao")
@@ -398,18 +397,11 @@ mod tests {
                 offset: 0,
             });
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let plan: Vec<(i64, i64, i64, String)> = b
+            let plan: Vec<PlanRow> = b
                 .bind(sqlx::query_as(&explain))
                 .fetch_all(&mut *conn)
                 .await?;
-            let scans: Vec<&String> = plan
-                .iter()
-                .map(|row| &row.3)
-                // The statement's own intermediate results (`page r`) are scanned; tables not.
-                .filter(|d| {
-                    d.starts_with("SCAN") && !d.starts_with("SCAN (subquery") && *d != "SCAN r"
-                })
-                .collect();
+            let scans = table_scans(&plan);
             assert!(
                 scans.is_empty(),
                 "mine (coordinator: {whole_teams}) scans: {scans:?}\n{plan:?}"
