@@ -652,10 +652,10 @@ impl App {
         };
         let tx = self.store().begin().await?;
 
-        let (mut tx, household_id, duplicates, created) = match &registration.target {
+        let (mut tx, household_id, duplicates, created, person_ids) = match &registration.target {
             Target::Existing(id) => {
                 let (tx, _) = self.authorize_write(tx, actor, id, Action::Write).await?;
-                (tx, id.clone(), duplicates, None)
+                (tx, id.clone(), duplicates, None, Vec::new())
             }
             Target::New(household) => {
                 let mut tx = tx;
@@ -791,7 +791,8 @@ impl App {
                     ),
                     serde_json::json!({ "members": household.members.len(), "possible_duplicates": duplicates.len(), "bsn_known_confirmed": confirmed }),
                 );
-                (tx, id, duplicates, Some(created))
+                let person_ids = placed.into_iter().map(|p| p.0).collect();
+                (tx, id, duplicates, Some(created), person_ids)
             }
         };
 
@@ -869,6 +870,7 @@ impl App {
             household_id,
             trajectory_id,
             possible_duplicates: duplicates,
+            person_ids,
         })
     }
 }

@@ -157,6 +157,9 @@ pub struct RegistrationCreated {
     pub trajectory_id: String,
     /// Known persons that may be the same as a registered member; never merged automatically.
     pub possible_duplicates: Vec<DuplicateView>,
+    /// The members' person ids in the order of the request (empty when the question is
+    /// registered for an existing household).
+    pub person_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -16,8 +16,8 @@ fn read(dir: &Path, name: &str, required: bool) -> anyhow::Result<Option<String>
     }
 }
 
-/// Import `dir`'s households.csv, persons.csv and (if there) trajectories.csv and
-/// contacts.csv as `username`; the refused rows go to `report` (default: refused.csv in dir).
+/// Import `dir`'s households.csv, persons.csv and (if there) relations.csv, trajectories.csv
+/// and contacts.csv as `username`; the refused rows go to `report` (default: refused.csv in dir).
 pub async fn run(
     app: &App,
     username: &str,
@@ -27,6 +27,7 @@ pub async fn run(
     let files = ImportFiles {
         households: read(dir, "households.csv", true)?.unwrap_or_default(),
         persons: read(dir, "persons.csv", true)?.unwrap_or_default(),
+        relations: read(dir, "relations.csv", false)?,
         trajectories: read(dir, "trajectories.csv", false)?,
         contacts: read(dir, "contacts.csv", false)?,
     };
@@ -52,8 +53,9 @@ pub async fn run(
     }
     writer.flush()?;
     println!(
-        "Import klaar: {} huishoudens, {} trajecten, {} contacten ingelezen; {} rijen waren al eerder ingelezen; {} rijen geweigerd (zie {}).",
+        "Import klaar: {} huishoudens, {} relaties, {} trajecten, {} contacten ingelezen; {} rijen waren al eerder ingelezen; {} rijen geweigerd (zie {}).",
         result.households,
+        result.relations,
         result.trajectories,
         result.contacts,
         result.already_imported,

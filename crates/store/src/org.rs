@@ -397,3 +397,18 @@ pub async fn colleagues_in_teams(
     }
     Ok(query.fetch_all(conn).await?)
 }
+
+/// The organisations one identifier names: Spil's id, an AGB, KvK or OIN number (at most two,
+/// enough to tell one from many).
+pub async fn organisations_by_identifier(
+    conn: &mut Conn,
+    identifier: &str,
+) -> Result<Vec<OrganisationRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ORGANISATION_COLUMNS} FROM organisations \
+         WHERE id = $1 OR agb = $1 OR kvk = $1 OR oin = $1 ORDER BY id LIMIT 2"
+    ))
+    .bind(identifier)
+    .fetch_all(conn)
+    .await?)
+}

@@ -18,6 +18,7 @@ fn example_set() -> ImportFiles {
     ImportFiles {
         households: include_str!("../../../../examples/import/households.csv").to_owned(),
         persons: include_str!("../../../../examples/import/persons.csv").to_owned(),
+        relations: Some(include_str!("../../../../examples/import/relations.csv").to_owned()),
         trajectories: Some(include_str!("../../../../examples/import/trajectories.csv").to_owned()),
         contacts: Some(contacts),
     }
@@ -36,11 +37,12 @@ async fn the_example_set_imports_reports_refused_rows_and_a_second_run_changes_n
     assert_eq!(
         (
             report.households,
+            report.relations,
             report.trajectories,
             report.contacts,
             report.already_imported
         ),
-        (3, 2, 3, 0),
+        (3, 2, 2, 3, 0),
         "{report:?}"
     );
     let refused: Vec<(&str, u64, &str)> = report
@@ -59,6 +61,12 @@ async fn the_example_set_imports_reports_refused_rows_and_a_second_run_changes_n
         ),
         ("households.csv", 7, "duplicate row"),
         ("persons.csv", 9, "duplicate row"),
+        ("relations.csv", 4, "to_organisation: no organisation"),
+        ("relations.csv", 5, "valid_from: overlapping_gezag"),
+        ("relations.csv", 6, "to_person_id: self_relation"),
+        ("relations.csv", 7, "person_id: not imported"),
+        ("relations.csv", 8, "valid_to: before_start"),
+        ("relations.csv", 9, "duplicate row"),
         ("trajectories.csv", 4, "regisseur: unknown_value"),
     ];
     assert_eq!(refused.len(), expect.len(), "{refused:?}");
@@ -93,6 +101,52 @@ async fn the_example_set_imports_reports_refused_rows_and_a_second_run_changes_n
         .await;
     assert_eq!(contacts.as_array().map(Vec::len), Some(2), "{contacts}");
 
+    // The relations beyond the household: Daan's grandmother in another household, and
+    // Emir's voogd, the gecertificeerde instelling found by its AGB number.
+    let person = |name: &'static str| {
+        let (app, anne) = (&app, &anne);
+        async move {
+            let (_, found) = app.get(anne, &format!("/api/v1/search?q={name}")).await;
+            let id = found["results"]
+                .as_array()
+                .and_then(|r| r.iter().find(|r| r["kind"] == "person"))
+                .and_then(|r| r["id"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let chris = app.token("chris").await;
+            app.get(&chris, &format!("/api/v1/persons/{id}")).await
+        }
+    };
+    let (status, daan) = person("daan%20linden").await;
+    assert_eq!(status, StatusCode::OK, "{daan}");
+    let kinds: Vec<(&str, bool)> = daan["relations"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .map(|r| (r["kind"].as_str().unwrap_or(""), r["gezag"] == true))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(kinds.contains(&("grootouder", false)), "{daan}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == ("ouder", true)).count(),
+        1,
+        "the refused row added no second gezag: {daan}"
+    );
+    let (_, emir) = person("emir").await;
+    let voogd = emir["relations"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["kind"] == "voogd"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(voogd["gezag"], true, "{emir}");
+    assert!(
+        voogd["to_organisation_name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Jeugdbescherming")),
+        "{emir}"
+    );
+
     // A second run of the same files changes nothing.
     let again = app
         .app
@@ -100,11 +154,16 @@ async fn the_example_set_imports_reports_refused_rows_and_a_second_run_changes_n
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        (again.households, again.trajectories, again.contacts),
-        (0, 0, 0),
+        (
+            again.households,
+            again.relations,
+            again.trajectories,
+            again.contacts
+        ),
+        (0, 0, 0, 0),
         "{again:?}"
     );
-    assert_eq!(again.already_imported, 8);
+    assert_eq!(again.already_imported, 10);
     assert_eq!(again.refused.len(), expect.len());
     let last = app.counts().await;
     assert_eq!(

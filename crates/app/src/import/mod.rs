@@ -1,5 +1,5 @@
-//! Bulk import from a municipality's previous system: CSV files of households, persons, open
-//! trajectories (regisseur and team) and contacts of the past year. Every row goes through the
+//! Bulk import from a municipality's previous system: CSV files of households, persons,
+//! relations, open trajectories (regisseur and team) and contacts of the past year. Every row goes through the
 //! same use cases as the pages and the API (so the same rules, the gate, the journal), acting
 //! as one named account; a refused row is reported with its file, line and reason and the good
 //! rows are imported. Each household is written whole or not at all, and what was imported is
@@ -20,11 +20,18 @@ use crate::views::{
 };
 use crate::{now_micros, today, App, AppError, AppResult};
 
-/// The CSV texts of one import; trajectories and contacts may be left out.
+mod relations;
+mod rows;
+
+use relations::RELATION_COLUMNS;
+use rows::{iso_date, reason, rows, Row};
+
+/// The CSV texts of one import; relations, trajectories and contacts may be left out.
 #[derive(Debug, Clone, Default)]
 pub struct ImportFiles {
     pub households: String,
     pub persons: String,
+    pub relations: Option<String>,
     pub trajectories: Option<String>,
     pub contacts: Option<String>,
 }
@@ -42,11 +49,30 @@ pub struct Refused {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub households: usize,
+    pub relations: usize,
     pub trajectories: usize,
     pub contacts: usize,
     /// Rows imported by an earlier run, left as they are.
     pub already_imported: usize,
     pub refused: Vec<Refused>,
+}
+
+impl ImportReport {
+    /// Count a row's outcome: 1 when it was imported now, else 0 (imported before, or refused
+    /// and reported with its file and line).
+    fn tally(&mut self, file: &'static str, line: u64, outcome: Result<bool, String>) -> usize {
+        match outcome {
+            Ok(true) => 1,
+            Ok(false) => {
+                self.already_imported += 1;
+                0
+            }
+            Err(reason) => {
+                self.refused.push(Refused { file, line, reason });
+                0
+            }
+        }
+    }
 }
 
 const HOUSEHOLD_COLUMNS: &[&str] = &[
@@ -80,98 +106,6 @@ const CONTACT_COLUMNS: &[&str] = &[
     "note",
 ];
 
-/// One data row: its line and its fields by column.
-struct Row {
-    line: u64,
-    fields: BTreeMap<String, String>,
-}
-
-impl Row {
-    fn get(&self, column: &str) -> &str {
-        self.fields.get(column).map_or("", |v| v.as_str())
-    }
-
-    fn optional(&self, column: &str) -> Option<String> {
-        Some(self.get(column).to_owned()).filter(|v| !v.is_empty())
-    }
-}
-
-/// The rows of a file whose header is exactly `columns` (in any order); a wrong header
-/// refuses the whole file.
-fn rows(file: &'static str, text: &str, columns: &[&str]) -> Result<Vec<Row>, Refused> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Refused {
-            file,
-            line: 1,
-            reason: format!("unreadable header: {e}"),
-        })?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let missing: Vec<&str> = columns
-        .iter()
-        .copied()
-        .filter(|c| !header.iter().any(|h| h == c))
-        .collect();
-    let unknown: Vec<&str> = header
-        .iter()
-        .map(String::as_str)
-        .filter(|h| !columns.contains(h))
-        .collect();
-    if !missing.is_empty() || !unknown.is_empty() {
-        return Err(Refused {
-            file,
-            line: 1,
-            reason: format!(
-                "wrong header: missing [{}], unknown [{}]; expected {}",
-                missing.join(", "),
-                unknown.join(", "),
-                columns.join(",")
-            ),
-        });
-    }
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Refused {
-            file,
-            line: e.position().map_or(0, |p| p.line()),
-            reason: format!("unreadable row: {e}"),
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let fields = header
-            .iter()
-            .cloned()
-            .zip(record.iter().map(str::to_owned))
-            .collect();
-        out.push(Row { line, fields });
-    }
-    Ok(out)
-}
-
-/// A date as the old system wrote it: `YYYY-MM-DD` or `dd-mm-jjjj`, as YYYY-MM-DD.
-fn iso_date(raw: &str) -> String {
-    NaiveDate::parse_from_str(raw, "%d-%m-%Y")
-        .map(|d| d.to_string())
-        .unwrap_or_else(|_| raw.to_owned())
-}
-
-/// Why a use case refused a row, naming the columns.
-fn reason(error: &AppError, column_of: &dyn Fn(&str) -> String) -> String {
-    match error {
-        AppError::Invalid(fields) => fields
-            .iter()
-            .map(|(path, e)| format!("{}: {} ({e})", column_of(path), e.code()))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    }
-}
-
 fn registration_column(path: &str) -> String {
     let field = path.rsplit('.').next().unwrap_or(path);
     match field {
@@ -194,6 +128,11 @@ impl App {
         let mut report = ImportReport::default();
         let households = rows("households.csv", &files.households, HOUSEHOLD_COLUMNS);
         let persons = rows("persons.csv", &files.persons, PERSON_COLUMNS);
+        let relations = files
+            .relations
+            .as_deref()
+            .map(|t| rows("relations.csv", t, RELATION_COLUMNS))
+            .transpose();
         let trajectories = files
             .trajectories
             .as_deref()
@@ -204,21 +143,28 @@ impl App {
             .as_deref()
             .map(|t| rows("contacts.csv", t, CONTACT_COLUMNS))
             .transpose();
-        let (households, persons, trajectories, contacts) =
-            match (households, persons, trajectories, contacts) {
-                (Ok(h), Ok(p), Ok(t), Ok(c)) => {
-                    (h, p, t.unwrap_or_default(), c.unwrap_or_default())
-                }
-                (h, p, t, c) => {
+        let (households, persons, relations, trajectories, contacts) =
+            match (households, persons, relations, trajectories, contacts) {
+                (Ok(h), Ok(p), Ok(r), Ok(t), Ok(c)) => (
+                    h,
+                    p,
+                    r.unwrap_or_default(),
+                    t.unwrap_or_default(),
+                    c.unwrap_or_default(),
+                ),
+                (h, p, r, t, c) => {
                     // A wrong header refuses its file; nothing is imported from a set that
                     // does not read as one.
-                    report
-                        .refused
-                        .extend([h.err(), p.err(), t.err(), c.err()].into_iter().flatten());
+                    report.refused.extend(
+                        [h.err(), p.err(), r.err(), t.err(), c.err()]
+                            .into_iter()
+                            .flatten(),
+                    );
                     return Ok(report);
                 }
             };
-        let total = (households.len() + trajectories.len() + contacts.len()) as u64;
+        let total =
+            (households.len() + relations.len() + trajectories.len() + contacts.len()) as u64;
         let mut done = 0;
         let mut tick = || {
             done += 1;
@@ -264,39 +210,36 @@ impl App {
                 let rows = members.get(&source).map(Vec::as_slice).unwrap_or_default();
                 self.import_household(&actor, h, rows).await
             };
-            match outcome {
-                Ok(true) => report.households += 1,
-                Ok(false) => report.already_imported += 1,
-                Err(reason) => report.refused.push(Refused {
-                    file: "households.csv",
-                    line: h.line,
-                    reason,
-                }),
-            }
+            let counted = report.tally("households.csv", h.line, outcome);
+            report.households += counted;
+            tick();
+        }
+        let mut seen_relations = HashSet::new();
+        for r in &relations {
+            let outcome = if !r.get("relation_id").is_empty()
+                && !seen_relations.insert(r.get("relation_id").to_owned())
+            {
+                Err("duplicate row: this relation_id came before".to_owned())
+            } else {
+                self.import_relation(&actor, r).await
+            };
+            let counted = report.tally("relations.csv", r.line, outcome);
+            report.relations += counted;
             tick();
         }
         for t in &trajectories {
-            match self.import_trajectory(&actor, t).await {
-                Ok(true) => report.trajectories += 1,
-                Ok(false) => report.already_imported += 1,
-                Err(reason) => report.refused.push(Refused {
-                    file: "trajectories.csv",
-                    line: t.line,
-                    reason,
-                }),
-            }
+            let counted = report.tally(
+                "trajectories.csv",
+                t.line,
+                self.import_trajectory(&actor, t).await,
+            );
+            report.trajectories += counted;
             tick();
         }
         for c in &contacts {
-            match self.import_contact(&actor, c).await {
-                Ok(true) => report.contacts += 1,
-                Ok(false) => report.already_imported += 1,
-                Err(reason) => report.refused.push(Refused {
-                    file: "contacts.csv",
-                    line: c.line,
-                    reason,
-                }),
-            }
+            let counted =
+                report.tally("contacts.csv", c.line, self.import_contact(&actor, c).await);
+            report.contacts += counted;
             tick();
         }
         report
@@ -402,6 +345,12 @@ impl App {
         self.remember("household", source, &created.household_id)
             .await
             .map_err(|e| e.to_string())?;
+        // The members by their old ids, for relations.csv.
+        for (p, id) in persons.iter().zip(&created.person_ids) {
+            self.remember("person", p.get("person_id"), id)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         Ok(true)
     }
 
