@@ -42,8 +42,12 @@ test('anne does the intake of the Visser family and sees a proposal with reasons
   await scoreIngrid.getByLabel('Financiën').selectOption('2');
   await scoreIngrid.getByLabel('Instrumentele ADL').selectOption('2');
   await scoreIngrid.getByLabel('Geestelijke gezondheid').selectOption('2');
+  // The page is one form: what is typed in the conversation stays when a score is saved.
+  await bas.getByLabel('Wat is de vraag, in eigen woorden?').fill('Rust in het weekend en energie voor Milan en Fenna.');
   await scoreIngrid.getByRole('button', { name: 'Scores opslaan' }).click();
   await page.getByRole('img', { name: /Financiën: 2 op/ }).waitFor();
+  assert.equal(await bas.getByLabel('Wat is de vraag, in eigen woorden?').inputValue(), 'Rust in het weekend en energie voor Milan en Fenna.');
+  await page.getByText('De brede uitvraag en de scores zijn opgeslagen.').waitFor();
   const scoreFenna = page.getByRole('region', { name: /^Fenna Visser/ });
   await scoreFenna.getByText('Nieuwe scores voor Fenna').click();
   await scoreFenna.getByLabel('Lichamelijke verzorging').selectOption('2');

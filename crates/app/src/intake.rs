@@ -332,6 +332,11 @@ impl App {
             }
             (Some(_), Some(base)) => Some(base),
         };
+        // Saving what is stored already (the page saves the conversation with every button)
+        // writes nothing: no new revision, no journal entry.
+        if current.as_ref().is_some_and(|row| row.content == content) {
+            return Ok(());
+        }
         let saved = store::save_intake(
             &mut tx,
             base,

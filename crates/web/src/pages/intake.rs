@@ -97,6 +97,8 @@ pub fn trends_per_person(
 }
 
 struct ScoreForm {
+    /// The person's place in the form's `sc{index}_…` fields.
+    index: usize,
     person_id: String,
     name: String,
     legend: String,
@@ -246,7 +248,8 @@ pub async fn page(
     let score_forms = household
         .members
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(index, m)| {
             let child = m.age < 18;
             let domains = policy
                 .domains
@@ -260,6 +263,7 @@ pub async fn page(
                 .collect();
             let trends = trends.remove(&m.person_id).unwrap_or_default();
             ScoreForm {
+                index,
                 person_id: m.person_id.clone(),
                 name: m.given_name.clone(),
                 legend: format!("{} {} ({} jaar)", m.given_name, m.family_name, m.age),
@@ -346,6 +350,9 @@ pub async fn page(
     })
 }
 
+/// The page is one form, so nothing typed in one part is lost when another part's button is
+/// pressed: every button saves the conversation (an unchanged intake writes nothing) and the
+/// scores filled in, then does what it says — make a proposal, or record the decision.
 pub async fn save(
     State(state): State<AppState>,
     user: WebUser,
@@ -353,137 +360,119 @@ pub async fn save(
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Redirect, PageError> {
     user.check_form(&values)?;
+    let actor = &user.session.actor;
+    let fail = |e| user.household_error(&id, e);
+    state
+        .app
+        .save_intake(actor, &id, &intake_of(&values))
+        .await
+        .map_err(fail)?;
+    let mut scored = false;
+    for i in (0..spil_app::views::MAX_FORM_ROWS)
+        .take_while(|i| values.contains_key(&format!("sc{i}_person_id")))
+    {
+        if let Some(input) = scores_of(&values, i).map_err(fail)? {
+            state
+                .app
+                .add_assessment(actor, &id, &input)
+                .await
+                .map_err(fail)?;
+            scored = true;
+        }
+    }
+    let (saved, anchor) = match values.get("daarna").map(String::as_str) {
+        Some("voorstel") => {
+            state.app.triage(actor, &id).await.map_err(fail)?;
+            ("voorstel", "voorstel")
+        }
+        Some("besluit") => {
+            let reason = text(&values, "deviation_reason");
+            let input = TriageDecisionInput {
+                level: text(&values, "level"),
+                route: text(&values, "route"),
+                deviation_reason: (!reason.is_empty()).then_some(reason),
+            };
+            state
+                .app
+                .decide_triage(actor, &id, &input)
+                .await
+                .map_err(fail)?;
+            ("besluit", "voorstel")
+        }
+        _ if scored => ("uitvraag_scores", "scores"),
+        _ => ("uitvraag", "scores"),
+    };
+    Ok(Redirect::to(&format!(
+        "/huishoudens/{id}/uitvraag?opgeslagen={saved}#{anchor}"
+    )))
+}
+
+/// The conversation part of the page.
+fn intake_of(values: &HashMap<String, String>) -> IntakeInput {
     let persons = (0..spil_app::views::MAX_FORM_ROWS)
         .take_while(|i| values.contains_key(&format!("p{i}_person_id")))
         .map(|i| IntakePerson {
-            person_id: text(&values, &format!("p{i}_person_id")),
-            question: text(&values, &format!("p{i}_question")),
-            desired_result: text(&values, &format!("p{i}_result")),
+            person_id: text(values, &format!("p{i}_person_id")),
+            question: text(values, &format!("p{i}_question")),
+            desired_result: text(values, &format!("p{i}_result")),
             normalising: YesNoWhy {
-                applies: answer(&values, &format!("p{i}_norm")),
-                why: text(&values, &format!("p{i}_norm_why")),
+                applies: answer(values, &format!("p{i}_norm")),
+                why: text(values, &format!("p{i}_norm_why")),
             },
             slow_down_and_bear: YesNoWhy {
-                applies: answer(&values, &format!("p{i}_slow")),
-                why: text(&values, &format!("p{i}_slow_why")),
+                applies: answer(values, &format!("p{i}_slow")),
+                why: text(values, &format!("p{i}_slow_why")),
             },
         })
         .collect();
     let network = (0..spil_app::views::MAX_FORM_ROWS)
-        .filter(|i| !text(&values, &format!("n{i}_name")).is_empty())
+        .filter(|i| !text(values, &format!("n{i}_name")).is_empty())
         .map(|i| NetworkPerson {
-            name: text(&values, &format!("n{i}_name")),
-            relation: text(&values, &format!("n{i}_relation")),
-            can_help_with: text(&values, &format!("n{i}_help")),
+            name: text(values, &format!("n{i}_name")),
+            relation: text(values, &format!("n{i}_relation")),
+            can_help_with: text(values, &format!("n{i}_help")),
         })
         .collect();
-    let input = IntakeInput {
+    IntakeInput {
         persons,
         network,
         analysis: Analysis {
-            causes: text(&values, "causes"),
-            maintaining: text(&values, "maintaining"),
-            connections: text(&values, "connections"),
+            causes: text(values, "causes"),
+            maintaining: text(values, "maintaining"),
+            connections: text(values, "connections"),
         },
-        safety_level: text(&values, "safety_level"),
+        safety_level: text(values, "safety_level"),
         revision: values.get("revision").and_then(|r| r.trim().parse().ok()),
-    };
-    state
-        .app
-        .save_intake(&user.session.actor, &id, &input)
-        .await
-        .map_err(|e| user.household_error(&id, e))?;
-    // "Opslaan en voorstel maken": what was typed is saved first, then the proposal is made.
-    if values.get("daarna").map(String::as_str) == Some("voorstel") {
-        state
-            .app
-            .triage(&user.session.actor, &id)
-            .await
-            .map_err(|e| user.household_error(&id, e))?;
-        return Ok(Redirect::to(&format!(
-            "/huishoudens/{id}/uitvraag?opgeslagen=voorstel#voorstel"
-        )));
     }
-    Ok(Redirect::to(&format!(
-        "/huishoudens/{id}/uitvraag?opgeslagen=uitvraag#scores"
-    )))
 }
 
-pub async fn add_scores(
-    State(state): State<AppState>,
-    user: WebUser,
-    Path(id): Path<String>,
-    Form(values): Form<HashMap<String, String>>,
-) -> Result<Redirect, PageError> {
-    user.check_form(&values)?;
+/// Person `i`'s new scores, when any score or strength was filled in.
+fn scores_of(
+    values: &HashMap<String, String>,
+    i: usize,
+) -> Result<Option<AssessmentInput>, AppError> {
+    let prefix = format!("sc{i}_s_");
     let mut scores = BTreeMap::new();
-    for (name, value) in &values {
-        if let (Some(domain), false) = (name.strip_prefix("s_"), value.is_empty()) {
+    for (name, value) in values {
+        if let (Some(domain), false) = (name.strip_prefix(&prefix), value.is_empty()) {
             let score = value.parse::<i64>().map_err(|_| {
-                user.household_error(
-                    &id,
-                    AppError::invalid_field(
-                        &format!("scores.{domain}"),
-                        spil_domain::FieldError::NotAllowed,
-                    ),
+                AppError::invalid_field(
+                    &format!("scores.{domain}"),
+                    spil_domain::FieldError::NotAllowed,
                 )
             })?;
             scores.insert(domain.to_owned(), score);
         }
     }
-    let input = AssessmentInput {
-        person_id: text(&values, "person_id"),
-        date: text(&values, "date"),
+    let strengths = text(values, &format!("sc{i}_strengths"));
+    if scores.is_empty() && strengths.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(AssessmentInput {
+        person_id: text(values, &format!("sc{i}_person_id")),
+        date: text(values, &format!("sc{i}_date")),
         scores,
-        strengths: Some(text(&values, "strengths")),
+        strengths: Some(strengths),
         notes: BTreeMap::new(),
-    };
-    state
-        .app
-        .add_assessment(&user.session.actor, &id, &input)
-        .await
-        .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!(
-        "/huishoudens/{id}/uitvraag?opgeslagen=scores#scores"
-    )))
-}
-
-pub async fn propose(
-    State(state): State<AppState>,
-    user: WebUser,
-    Path(id): Path<String>,
-    Form(values): Form<HashMap<String, String>>,
-) -> Result<Redirect, PageError> {
-    user.check_form(&values)?;
-    state
-        .app
-        .triage(&user.session.actor, &id)
-        .await
-        .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!(
-        "/huishoudens/{id}/uitvraag?opgeslagen=voorstel#voorstel"
-    )))
-}
-
-pub async fn decide(
-    State(state): State<AppState>,
-    user: WebUser,
-    Path(id): Path<String>,
-    Form(values): Form<HashMap<String, String>>,
-) -> Result<Redirect, PageError> {
-    user.check_form(&values)?;
-    let reason = text(&values, "deviation_reason");
-    let input = TriageDecisionInput {
-        level: text(&values, "level"),
-        route: text(&values, "route"),
-        deviation_reason: (!reason.is_empty()).then_some(reason),
-    };
-    state
-        .app
-        .decide_triage(&user.session.actor, &id, &input)
-        .await
-        .map_err(|e| user.household_error(&id, e))?;
-    Ok(Redirect::to(&format!(
-        "/huishoudens/{id}/uitvraag?opgeslagen=besluit#voorstel"
-    )))
+    }))
 }

@@ -59,9 +59,6 @@ pub fn router() -> Router<AppState> {
             "/huishoudens/{id}/uitvraag",
             get(intake::page).post(intake::save),
         )
-        .route("/huishoudens/{id}/scores", post(intake::add_scores))
-        .route("/huishoudens/{id}/voorstel", post(intake::propose))
-        .route("/huishoudens/{id}/besluit", post(intake::decide))
         .route("/huishoudens/{id}/plan", get(plan::page).post(plan::save))
         .route(
             "/huishoudens/{id}/contacten",
@@ -131,6 +128,7 @@ impl SavedQuery {
         let text = match self.opgeslagen.as_deref()? {
             "uitvraag" => "De brede uitvraag is opgeslagen.",
             "scores" => "De scores zijn opgeslagen.",
+            "uitvraag_scores" => "De brede uitvraag en de scores zijn opgeslagen.",
             "voorstel" => "Het voorstel is gemaakt. U beslist.",
             "besluit" => "Uw besluit is vastgelegd.",
             "plan" => "Het plan is opgeslagen.",

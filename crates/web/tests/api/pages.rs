@@ -810,3 +810,108 @@ async fn the_team_is_chosen_from_the_callers_team_and_keeps_who_is_on_it() {
         "who is on the team stays chosen"
     );
 }
+
+/// The intake page is one form (found as a new user: six forms, so text typed in the
+/// conversation was lost when a score's button was pressed). Every button keeps everything
+/// typed on the page, and saving a conversation that did not change writes no new revision.
+#[tokio::test]
+async fn every_button_on_the_intake_page_keeps_what_was_typed_elsewhere_on_it() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    sign_in_as(&app, "anne").await;
+    let h = app.example_household.clone();
+    let url = format!("{}/huishoudens/{h}/uitvraag", app.base);
+    let page = page_html(&app, &url).await;
+    assert_eq!(
+        page.matches("<form").count(),
+        2,
+        "the menu's sign-out and one"
+    );
+    let csrf = hidden(&page, "_csrf");
+    let revision = hidden(&page, "revision");
+    let (p0, sc0) = (
+        hidden(&page, "p0_person_id"),
+        hidden(&page, "sc0_person_id"),
+    );
+    assert_eq!(p0, sc0, "the first person's conversation and scores");
+    let domain = page
+        .split("name=\"sc0_s_")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!domain.is_empty());
+    let score_field = format!("sc0_s_{domain}");
+    let form = |after: &'static str, revision: String| {
+        let mut fields = vec![
+            ("_csrf".to_owned(), csrf.clone()),
+            ("revision".to_owned(), revision),
+            ("p0_person_id".to_owned(), p0.clone()),
+            ("p0_question".to_owned(), "Rust in huis.".to_owned()),
+            ("sc0_person_id".to_owned(), sc0.clone()),
+            ("sc0_date".to_owned(), "2026-11-02".to_owned()),
+        ];
+        if after == "scores" {
+            fields.push((score_field.clone(), "2".to_owned()));
+        } else {
+            fields.push(("daarna".to_owned(), after.to_owned()));
+        }
+        fields
+    };
+    // "Scores opslaan" saves the conversation typed above it too.
+    let response = app
+        .client
+        .post(&url)
+        .form(&form("scores", revision))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        response.headers()["location"],
+        format!("/huishoudens/{h}/uitvraag?opgeslagen=uitvraag_scores#scores").as_str()
+    );
+    let (_, intake) = app
+        .get(&anne, &format!("/api/v1/households/{h}/intake"))
+        .await;
+    let person = intake["persons"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["person_id"] == p0.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(person["question"], "Rust in huis.", "{intake}");
+    let (_, scores) = app
+        .get(&anne, &format!("/api/v1/households/{h}/assessments"))
+        .await;
+    assert_eq!(scores[0]["person_id"], p0.as_str(), "{scores}");
+    assert_eq!(scores[0]["scores"][domain.as_str()], 2, "{scores}");
+    let assessments = scores.as_array().map(Vec::len);
+
+    // "Voorstel maken" with the conversation unchanged: the proposal, and no new revision.
+    let saved = intake["revision"].clone();
+    let response = app
+        .client
+        .post(&url)
+        .form(&form("voorstel", saved.to_string()))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        response.headers()["location"],
+        format!("/huishoudens/{h}/uitvraag?opgeslagen=voorstel#voorstel").as_str()
+    );
+    let (_, again) = app
+        .get(&anne, &format!("/api/v1/households/{h}/intake"))
+        .await;
+    assert_eq!(again["revision"], saved, "nothing changed, nothing written");
+    let (_, scores) = app
+        .get(&anne, &format!("/api/v1/households/{h}/assessments"))
+        .await;
+    assert_eq!(
+        scores.as_array().map(Vec::len),
+        assessments,
+        "no empty scores"
+    );
+    let page = page_html(&app, &url).await;
+    assert!(page.contains("Voorstel: "), "the proposal was made");
+    assert!(page.contains("Rust in huis."), "and the text kept");
+}
