@@ -27,6 +27,7 @@ test('anne makes the Visser plan with the family, records their agreement and ev
   const goal1 = page.getByRole('group', { name: /^Doel 1( |$)/ });
   await goal1.getByLabel('Het doel, in de woorden van het gezin').fill('Er is weer rust in huis');
   await goal1.getByLabel('Zo weten we dat het gelukt is').fill('Geen ruzie meer over geld aan tafel');
+  await goal1.getByLabel('Voor wie').selectOption({ label: 'Het hele gezin' });
   await goal1.getByLabel('Samen terugkijken op').fill(inDays(42));
   const goal2 = page.getByRole('group', { name: /^Doel 2( |$)/ });
   await goal2.getByLabel('Het doel, in de woorden van het gezin').fill('Fenna gaat weer elke dag naar school');

@@ -129,7 +129,7 @@ fn to_input(values: &HashMap<String, String>) -> (PlanInput, Vec<usize>, Vec<usi
             .iter()
             .map(|i| GoalInput {
                 id: optional(values, &format!("g{i}_id")),
-                person_id: optional(values, &format!("g{i}_person")),
+                person_id: optional(values, &format!("g{i}_person")).filter(|p| p != WHOLE_FAMILY),
                 text: text(values, &format!("g{i}_text")),
                 result: text(values, &format!("g{i}_result")),
                 evaluate_on: text(values, &format!("g{i}_evaluate_on")),
@@ -167,6 +167,9 @@ fn to_input(values: &HashMap<String, String>) -> (PlanInput, Vec<usize>, Vec<usi
     };
     (input, goal_rows, action_rows)
 }
+
+/// The "Voor wie" choice for a goal of the whole family (no person id in the plan).
+const WHOLE_FAMILY: &str = "gezin";
 
 /// Form field name for an error path of the plan input (after rows were mapped back).
 fn form_name(path: &str) -> String {
@@ -226,7 +229,11 @@ fn build(
         evaluations,
     } = loaded;
     let members = member_options(&household);
-    let mut for_options = vec![(String::new(), "Het hele gezin".to_owned())];
+    // "Voor wie" starts unchosen: the whole family is a choice, not a default.
+    let mut for_options = vec![
+        (String::new(), "Kies voor wie".to_owned()),
+        (WHOLE_FAMILY.to_owned(), "Het hele gezin".to_owned()),
+    ];
     for_options.extend(members.iter().cloned());
     let who = who_options(&household);
     let status_options: Vec<(String, String)> = spil_domain::plan::ActionStatus::ALL
@@ -251,7 +258,9 @@ fn build(
                 values.insert(format!("g{i}_id"), g.id.clone());
                 values.insert(
                     format!("g{i}_person"),
-                    g.person_id.clone().unwrap_or_default(),
+                    g.person_id
+                        .clone()
+                        .unwrap_or_else(|| WHOLE_FAMILY.to_owned()),
                 );
                 values.insert(format!("g{i}_text"), g.text.clone());
                 values.insert(format!("g{i}_result"), g.result.clone());
@@ -357,6 +366,7 @@ fn build(
                     ),
                     fill(
                         FieldView::new(format!("g{i}_person"), "Voor wie", "select")
+                            .required()
                             .options(for_options.clone()),
                     ),
                     fill(
@@ -592,7 +602,22 @@ pub async fn save(
 ) -> Result<Response, PageError> {
     user.check_form(&values)?;
     let (input, goal_rows, action_rows) = to_input(&values);
-    match state.app.save_plan(&user.session.actor, &id, &input).await {
+    // A goal says for whom it is (a member, or the whole family) before anything is written.
+    let mut unchosen = spil_domain::FieldErrors::new();
+    for (n, i) in goal_rows.iter().enumerate() {
+        if text(&values, &format!("g{i}_person")).is_empty() {
+            unchosen.add(
+                format!("goals[{n}].person_id"),
+                spil_domain::FieldError::Required,
+            );
+        }
+    }
+    let saved = if unchosen.is_empty() {
+        state.app.save_plan(&user.session.actor, &id, &input).await
+    } else {
+        Err(AppError::Invalid(unchosen))
+    };
+    match saved {
         Ok(_) => {
             Ok(Redirect::to(&format!("/huishoudens/{id}/plan?opgeslagen=plan")).into_response())
         }

@@ -456,6 +456,7 @@ async fn the_plan_page_shows_what_changed_when_someone_else_saved_first() {
             ("revision", revision.as_str()),
             ("g0_id", "g1"),
             ("g0_text", "Rust in huis, ook 's avonds"),
+            ("g0_person", "gezin"),
             ("g0_result", "Het lukt"),
             ("g0_evaluate_on", crate::helpers::today().as_str()),
         ])

@@ -347,6 +347,31 @@ async fn the_plan_form_keeps_what_was_typed_and_marks_the_wrong_row() {
         "{page}"
     );
     let csrf = hidden(&page, "_csrf");
+    // "Voor wie" starts unchosen; a goal without it is refused, naming the field.
+    assert!(
+        page.contains(">Kies voor wie</option>"),
+        "no goal is for the whole family before anyone chose"
+    );
+    let evaluate_on = (chrono::Local::now().date_naive() + chrono::Duration::days(42)).to_string();
+    let response = app
+        .client
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("g0_id", ""),
+            ("g0_text", "Rust in huis"),
+            ("g0_result", "Geen ruzie over geld"),
+            ("g0_evaluate_on", evaluate_on.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = response.text().await.unwrap_or_default();
+    assert!(
+        refused.contains("href=\"#g0_person\"") && refused.contains("Doel 1, Voor wie:"),
+        "the summary names the unchosen field"
+    );
     // Row 0 left empty (skipped); row 1 has a date before the plan's start.
     let response = app
         .client
@@ -357,6 +382,7 @@ async fn the_plan_form_keeps_what_was_typed_and_marks_the_wrong_row() {
             ("g0_text", ""),
             ("g1_id", ""),
             ("g1_text", "Rust in huis"),
+            ("g1_person", "gezin"),
             ("g1_result", "Geen ruzie over geld"),
             ("g1_evaluate_on", "2001-01-01"),
             ("agreements", "Alles op papier"),
@@ -563,6 +589,7 @@ async fn an_action_links_to_a_goal_written_in_the_same_first_save() {
             ("_csrf", csrf.as_str()),
             ("g0_id", goal_id.as_str()),
             ("g0_text", "Overzicht over de post"),
+            ("g0_person", "gezin"),
             ("g0_result", "Geen aanmaningen meer"),
             ("g0_evaluate_on", evaluate_on.as_str()),
             ("a0_id", ""),
