@@ -236,9 +236,11 @@ pub async fn page(
             })
             .unwrap_or_default(),
         needs_regisseur: current.is_some_and(|t| t.regisseur.is_none()),
+        // Without a regisseur the choice starts empty ("Kies een collega"), not on whoever
+        // happens to be looking.
         regisseur_value: current
             .and_then(|t| t.regisseur.clone())
-            .unwrap_or_else(|| user.session.actor.username.clone()),
+            .unwrap_or_default(),
         team_rows: current
             .map(|t| {
                 t.team

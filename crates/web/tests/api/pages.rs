@@ -942,3 +942,26 @@ async fn every_button_on_the_intake_page_keeps_what_was_typed_elsewhere_on_it() 
     assert!(page.contains("Voorstel: "), "the proposal was made");
     assert!(page.contains("Rust in huis."), "and the text kept");
 }
+
+/// A household without a regisseur offers the choice unchosen ("Kies een collega"); it used to
+/// start on whoever was looking, so one click on "Opslaan" named them without their choosing.
+#[tokio::test]
+async fn the_regisseur_choice_starts_empty_when_there_is_none() {
+    let app = spawn_app().await;
+    let anne = app.token("anne").await;
+    let (h, _) = app.register_family(&anne, "Wachtrij", None).await;
+    let (_, file) = app.get(&anne, &format!("/api/v1/households/{h}")).await;
+    assert!(file["trajectory"]["regisseur"].is_null(), "{file}");
+    sign_in_as(&app, "anne").await;
+    let page = page_html(&app, &format!("{}/huishoudens/{h}", app.base)).await;
+    let select = page
+        .split("<select id=\"regisseur\"")
+        .nth(1)
+        .and_then(|r| r.split("</select>").next())
+        .unwrap_or_default();
+    assert!(select.contains("Kies een collega"), "{select}");
+    assert!(
+        !select.contains(" selected"),
+        "nobody is chosen before someone chose: {select}"
+    );
+}
