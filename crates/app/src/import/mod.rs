@@ -257,15 +257,23 @@ impl App {
         crate::auth::actor_of(&mut conn, &user).await
     }
 
-    async fn imported(&self, kind: &str, source: &str) -> AppResult<Option<String>> {
-        let mut conn = self.store().reader().await?;
-        Ok(imports::imported(&mut conn, kind, source).await?)
+    /// Spil's id for what the old system called `source`, if an earlier run imported it. The
+    /// error is the row's refusal reason, as every row importer reports it.
+    async fn imported(&self, kind: &str, source: &str) -> Result<Option<String>, String> {
+        let found = async {
+            let mut conn = self.store().reader().await?;
+            AppResult::Ok(imports::imported(&mut conn, kind, source).await?)
+        };
+        found.await.map_err(|e| e.to_string())
     }
 
-    async fn remember(&self, kind: &str, source: &str, id: &str) -> AppResult<()> {
-        let mut tx = self.store().begin().await?;
-        imports::remember(&mut tx, kind, source, id, now_micros()).await?;
-        Ok(spil_store::commit(tx).await?)
+    async fn remember(&self, kind: &str, source: &str, id: &str) -> Result<(), String> {
+        let stored = async {
+            let mut tx = self.store().begin().await?;
+            imports::remember(&mut tx, kind, source, id, now_micros()).await?;
+            AppResult::Ok(spil_store::commit(tx).await?)
+        };
+        stored.await.map_err(|e| e.to_string())
     }
 
     /// A household and its members as one registration (route `other`): all or nothing.
@@ -277,12 +285,7 @@ impl App {
         persons: &[&Row],
     ) -> Result<bool, String> {
         let source = h.get("household_id");
-        if self
-            .imported("household", source)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some()
-        {
+        if self.imported("household", source).await?.is_some() {
             return Ok(false);
         }
         if persons.is_empty() {
@@ -343,13 +346,10 @@ impl App {
             .await
             .map_err(|e| reason(&e, &column_of))?;
         self.remember("household", source, &created.household_id)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         // The members by their old ids, for relations.csv.
         for (p, id) in persons.iter().zip(&created.person_ids) {
-            self.remember("person", p.get("person_id"), id)
-                .await
-                .map_err(|e| e.to_string())?;
+            self.remember("person", p.get("person_id"), id).await?;
         }
         Ok(true)
     }
@@ -357,19 +357,10 @@ impl App {
     /// The regisseur, team and phase of an imported household's open trajectory.
     async fn import_trajectory(&self, actor: &Actor, t: &Row) -> Result<bool, String> {
         let source = t.get("household_id");
-        let Some(household_id) = self
-            .imported("household", source)
-            .await
-            .map_err(|e| e.to_string())?
-        else {
+        let Some(household_id) = self.imported("household", source).await? else {
             return Err("household_id: not imported (see households.csv)".into());
         };
-        if self
-            .imported("trajectory", source)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some()
-        {
+        if self.imported("trajectory", source).await?.is_some() {
             return Ok(false);
         }
         let phase = TrajectoryStatus::parse(t.get("phase"))
@@ -430,9 +421,7 @@ impl App {
                 current = next;
             }
         }
-        self.remember("trajectory", source, &household_id)
-            .await
-            .map_err(|e| e.to_string())?;
+        self.remember("trajectory", source, &household_id).await?;
         Ok(true)
     }
 
@@ -442,19 +431,10 @@ impl App {
         if source.is_empty() {
             return Err("contact_id: required".into());
         }
-        if self
-            .imported("contact", source)
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some()
-        {
+        if self.imported("contact", source).await?.is_some() {
             return Ok(false);
         }
-        let Some(household_id) = self
-            .imported("household", c.get("household_id"))
-            .await
-            .map_err(|e| e.to_string())?
-        else {
+        let Some(household_id) = self.imported("household", c.get("household_id")).await? else {
             return Err("household_id: not imported (see households.csv)".into());
         };
         let date = iso_date(c.get("date"));
@@ -482,9 +462,7 @@ impl App {
             .add_contact(actor, &household_id, &input)
             .await
             .map_err(|e| reason(&e, &|p: &str| p.to_owned()))?;
-        self.remember("contact", source, &added)
-            .await
-            .map_err(|e| e.to_string())?;
+        self.remember("contact", source, &added).await?;
         Ok(true)
     }
 }

@@ -9,7 +9,7 @@ use spil_store::org;
 
 use super::rows::{iso_date, reason, Row};
 use crate::persons::RelationInput;
-use crate::{App, AppError};
+use crate::{App, AppResult};
 
 pub(super) const RELATION_COLUMNS: &[&str] = &[
     "relation_id",
@@ -38,24 +38,17 @@ impl App {
         if source.is_empty() {
             return Err("relation_id: required".into());
         }
-        if self
-            .imported("relation", source)
-            .await
-            .map_err(text)?
-            .is_some()
-        {
+        if self.imported("relation", source).await?.is_some() {
             return Ok(false);
         }
         let person = self
             .imported("person", r.get("person_id"))
-            .await
-            .map_err(text)?
+            .await?
             .ok_or("person_id: not imported (see persons.csv)")?;
         let to_person_id = match r.optional("to_person_id") {
             Some(other) => Some(
                 self.imported("person", &other)
-                    .await
-                    .map_err(text)?
+                    .await?
                     .ok_or("to_person_id: not imported (see persons.csv)")?,
             ),
             None => None,
@@ -81,18 +74,17 @@ impl App {
             .add_relation(actor, &person, &input)
             .await
             .map_err(|e| reason(&e, &relation_column))?;
-        self.remember("relation", source, &added.id)
-            .await
-            .map_err(text)?;
+        self.remember("relation", source, &added.id).await?;
         Ok(true)
     }
 
     /// The organisation one identifier names: exactly one, or a refusal saying why.
     async fn organisation_by_identifier(&self, identifier: &str) -> Result<String, String> {
-        let mut conn = self.store().reader().await.map_err(|e| e.to_string())?;
-        let found = org::organisations_by_identifier(&mut conn, identifier)
-            .await
-            .map_err(|e| e.to_string())?;
+        let found = async {
+            let mut conn = self.store().reader().await?;
+            AppResult::Ok(org::organisations_by_identifier(&mut conn, identifier).await?)
+        };
+        let found = found.await.map_err(|e| e.to_string())?;
         match found.as_slice() {
             [one] => Ok(one.id.clone()),
             [] => Err(format!(
@@ -103,8 +95,4 @@ impl App {
             )),
         }
     }
-}
-
-fn text(e: AppError) -> String {
-    e.to_string()
 }

@@ -362,24 +362,26 @@ pub async fn save(
     user.check_form(&values)?;
     let actor = &user.session.actor;
     let fail = |e| user.household_error(&id, e);
+    // Read every part before anything is written, so a wrong score writes nothing.
+    let mut scores = Vec::new();
+    for i in (0..spil_app::views::MAX_FORM_ROWS)
+        .take_while(|i| values.contains_key(&format!("sc{i}_person_id")))
+    {
+        scores.extend(scores_of(&values, i).map_err(fail)?);
+    }
     state
         .app
         .save_intake(actor, &id, &intake_of(&values))
         .await
         .map_err(fail)?;
-    let mut scored = false;
-    for i in (0..spil_app::views::MAX_FORM_ROWS)
-        .take_while(|i| values.contains_key(&format!("sc{i}_person_id")))
-    {
-        if let Some(input) = scores_of(&values, i).map_err(fail)? {
-            state
-                .app
-                .add_assessment(actor, &id, &input)
-                .await
-                .map_err(fail)?;
-            scored = true;
-        }
+    for input in &scores {
+        state
+            .app
+            .add_assessment(actor, &id, input)
+            .await
+            .map_err(fail)?;
     }
+    let scored = !scores.is_empty();
     let (saved, anchor) = match values.get("daarna").map(String::as_str) {
         Some("voorstel") => {
             state.app.triage(actor, &id).await.map_err(fail)?;

@@ -885,17 +885,26 @@ async fn every_button_on_the_intake_page_keeps_what_was_typed_elsewhere_on_it() 
         }
         fields
     };
+    // Post the page's form; where it sends the browser next.
+    let post = |fields: Vec<(String, String)>| {
+        let (client, url) = (&app.client, &url);
+        async move {
+            let response = client
+                .post(url)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            response.headers()["location"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
     // "Scores opslaan" saves the conversation typed above it too.
-    let response = app
-        .client
-        .post(&url)
-        .form(&form("scores", revision))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        response.headers()["location"],
-        format!("/huishoudens/{h}/uitvraag?opgeslagen=uitvraag_scores#scores").as_str()
+        post(form("scores", revision)).await,
+        format!("/huishoudens/{h}/uitvraag?opgeslagen=uitvraag_scores#scores")
     );
     let (_, intake) = app
         .get(&anne, &format!("/api/v1/households/{h}/intake"))
@@ -915,16 +924,9 @@ async fn every_button_on_the_intake_page_keeps_what_was_typed_elsewhere_on_it() 
 
     // "Voorstel maken" with the conversation unchanged: the proposal, and no new revision.
     let saved = intake["revision"].clone();
-    let response = app
-        .client
-        .post(&url)
-        .form(&form("voorstel", saved.to_string()))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        response.headers()["location"],
-        format!("/huishoudens/{h}/uitvraag?opgeslagen=voorstel#voorstel").as_str()
+        post(form("voorstel", saved.to_string())).await,
+        format!("/huishoudens/{h}/uitvraag?opgeslagen=voorstel#voorstel")
     );
     let (_, again) = app
         .get(&anne, &format!("/api/v1/households/{h}/intake"))
